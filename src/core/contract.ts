@@ -1,0 +1,197 @@
+/**
+ * The client ↔ cloud contract: one module that the mini program, the H5 build and the cloud
+ * function all import, so an action's name, input, output and error codes cannot drift apart.
+ *
+ * Pure TypeScript: no `@tarojs/*`, `react` or `wx-server-sdk` here (enforced by ESLint).
+ */
+
+/** The one deployed cloud function; its action router dispatches on `action`. */
+export const CLOUD_FUNCTION_NAME = 'leaderboard'
+
+export const PERIODS = ['today', 'week', 'all'] as const
+/** Ranking windows. Days and weeks are counted in Asia/Shanghai; weeks start on Monday. */
+export type Period = (typeof PERIODS)[number]
+
+/** Largest ranking page the server returns; also the default page size. */
+export const MAX_PAGE_SIZE = 100
+export const NICKNAME_MAX_LENGTH = 20
+/** Length of a game round in milliseconds (the built-in 10-second tap challenge). */
+export const ROUND_DURATION_MS = 10_000
+
+export const ERROR_CODES = [
+  /** The input does not have the shape the action expects (types, ranges, lengths). */
+  'INVALID_INPUT',
+  /** The caller's context carries no OPENID (not called from a signed-in mini program). */
+  'UNAUTHENTICATED',
+  /** The action name is not one of `ACTIONS`. */
+  'UNKNOWN_ACTION',
+  /** A CloudID field is missing its open data, is not top-level, or is unknown (SDK -601005). */
+  'CLOUD_ID_INVALID',
+  /** The CloudID is older than five minutes (SDK -601006). */
+  'CLOUD_ID_EXPIRED',
+  /** The CloudID was issued to another user (SDK -601007). */
+  'CLOUD_ID_NOT_OWNED',
+  /** Legacy encryptedData/iv could not be decrypted or parsed (WXBizDataCrypt -41001…-41004). */
+  'OPEN_DATA_INVALID',
+  /** The open data's watermark names another mini program. */
+  'WATERMARK_MISMATCH',
+  /** The open data carries no group id (e.g. it came from a single chat). */
+  'NOT_A_GROUP',
+  /** code2Session failed (invalid or used code, rate limit, risky user). */
+  'SESSION_INVALID',
+  /** The caller is not (or no longer) a member of the group. */
+  'NOT_GROUP_MEMBER',
+  /** The round token is unknown or belongs to someone else. */
+  'ROUND_NOT_FOUND',
+  /** The round token was already used by another request. */
+  'ROUND_ALREADY_USED',
+  /** The round token is too old to submit. */
+  'ROUND_EXPIRED',
+  /** The score cannot have been reached in the round's duration. */
+  'SCORE_IMPLAUSIBLE',
+  /** Too many requests from this user in a short time. */
+  'RATE_LIMITED',
+  /** An unexpected failure; details are only in the server log. */
+  'INTERNAL',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export interface ActionError {
+  code: ErrorCode
+  message: string
+}
+
+/** Every action answers with this envelope; a handler never throws across the wire. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ActionError }
+
+/** What `wx.cloud.CloudID(id)` becomes in the function's event when sent as a top-level field. */
+export interface ResolvedCloudId<TData = Record<string, unknown>> {
+  cloudID: string
+  data: TData
+}
+
+/** One line of a ranking. `memberKey` is opaque and stable per group; never an openid. */
+export interface RankingRow {
+  rank: number
+  memberKey: string
+  /** Null when the member has not set a profile; the client shows a neutral fallback. */
+  nickname: string | null
+  avatarUrl: string | null
+  score: number
+  /** True on the caller's own row. */
+  isMe: boolean
+}
+
+export interface RankingPage {
+  /** The group's opengid, as resolved by the server; usable with `<open-data type="groupName">`. */
+  groupId: string
+  period: Period
+  rows: RankingRow[]
+  /** Pass back as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null
+  /** The caller's own row, even when it is not on this page; null when the caller has no score. */
+  me: RankingRow | null
+  memberCount: number
+}
+
+export interface Profile {
+  nickname: string | null
+  avatarUrl: string | null
+}
+
+export interface GroupSummary {
+  groupId: string
+  memberCount: number
+  /** The caller's all-time rank in the group, null without a score. */
+  myRank: number | null
+  myScore: number | null
+  joinedAt: number
+}
+
+export interface Round {
+  roundToken: string
+  startedAt: number
+  durationMs: number
+  /** After this instant the round can no longer be submitted. */
+  expiresAt: number
+}
+
+export interface SubmitResult {
+  /** The submitted score, counted once even when the request is retried. */
+  score: number
+  /** The player's best per period after this submission. */
+  best: Record<Period, number>
+  /** False when this request id had already been applied (a retry). */
+  applied: boolean
+}
+
+export interface ActionMap {
+  /**
+   * Opens a group from a card. Exactly one of: `groupInfo` (a top-level `wx.cloud.CloudID`
+   * from getGroupEnterInfo / getShareInfo), or `encryptedData` + `iv` + `code` (legacy base
+   * libraries: the server gets the session_key through code2Session and decrypts).
+   */
+  enterGroup: {
+    input: {
+      groupInfo?: ResolvedCloudId | string
+      encryptedData?: string
+      iv?: string
+      code?: string
+      period?: Period
+      pageSize?: number
+    }
+    output: { ranking: RankingPage; profile: Profile; joined: boolean }
+  }
+  getRanking: {
+    input: { groupId: string; period?: Period; cursor?: string | null; pageSize?: number }
+    output: RankingPage
+  }
+  startRound: { input: Record<string, never>; output: Round }
+  submitScore: {
+    input: { roundToken: string; score: number; requestId: string }
+    output: SubmitResult
+  }
+  updateProfile: {
+    input: { nickname?: string | null; avatarUrl?: string | null }
+    output: Profile
+  }
+  getProfile: { input: Record<string, never>; output: Profile }
+  listMyGroups: { input: Record<string, never>; output: { groups: GroupSummary[] } }
+  leaveGroup: { input: { groupId: string }; output: { left: boolean } }
+  deleteMyData: { input: Record<string, never>; output: { deleted: boolean } }
+}
+
+export type ActionName = keyof ActionMap
+export type ActionInput<A extends ActionName> = ActionMap[A]['input']
+export type ActionOutput<A extends ActionName> = ActionMap[A]['output']
+
+export const ACTIONS = [
+  'enterGroup',
+  'getRanking',
+  'startRound',
+  'submitScore',
+  'updateProfile',
+  'getProfile',
+  'listMyGroups',
+  'leaveGroup',
+  'deleteMyData',
+] as const satisfies readonly ActionName[]
+
+/** The `data` of `wx.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })`. */
+export type CallData<A extends ActionName> = { action: A } & ActionInput<A>
+
+export function isActionName(value: unknown): value is ActionName {
+  return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value)
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}
+
+export function ok<T>(data: T): Envelope<T> {
+  return { ok: true, data }
+}
+
+export function fail<T = never>(code: ErrorCode, message: string): Envelope<T> {
+  return { ok: false, error: { code, message } }
+}
