@@ -1,0 +1,25 @@
+import { Text, View } from '@tarojs/components'
+
+import type { RankingRow } from '../core/contract'
+import { displayName } from '../core/ranking-view'
+import { Avatar } from './avatar'
+
+/** The top three, second–first–third like a real podium. */
+export function Podium({ rows }: { rows: RankingRow[] }) {
+  const order = [rows[1], rows[0], rows[2]].filter((row): row is RankingRow => row !== undefined)
+  return (
+    <View className='podium'>
+      {order.map((row) => (
+        <View
+          key={row.memberKey}
+          className={`podium__place podium__place--${row.rank}${row.isMe ? ' podium__place--me' : ''}`}
+        >
+          <Avatar url={row.avatarUrl} size='large' />
+          <Text className='podium__name'>{displayName(row)}</Text>
+          <Text className='podium__score'>{row.score}</Text>
+          <Text className='podium__rank'>{row.rank}</Text>
+        </View>
+      ))}
+    </View>
+  )
+}

@@ -1,0 +1,116 @@
+import './index.css'
+
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, useShareAppMessage, useUnload } from '@tarojs/taro'
+import { useEffect, useRef, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+
+import { enableShareWithTicket } from '../../platform/share'
+import { appStore, useAppStore } from '../../store'
+import { selectSharePayload } from '../../store/selectors'
+
+const TICK_MS = 100
+
+/** The built-in game: tap as often as you can in the server-issued round. */
+export default function PlayPage() {
+  const play = useAppStore(
+    useShallow((state) => ({
+      round: state.round,
+      status: state.playStatus,
+      lastScore: state.lastScore,
+      rankMove: state.rankMove,
+      error: state.playError,
+    })),
+  )
+  const [taps, setTaps] = useState(0)
+  const [remainingMs, setRemainingMs] = useState(0)
+  const tapsRef = useRef(0)
+
+  useDidShow(() => enableShareWithTicket())
+  useShareAppMessage(() => selectSharePayload(appStore.getState()))
+  useUnload(() => appStore.getState().resetPlay())
+
+  useEffect(() => {
+    if (play.status !== 'playing' || play.round === null) return
+    // The clock starts when the round reaches the phone; the server allows for the network delay.
+    const startedAt = Date.now()
+    const duration = play.round.durationMs
+    tapsRef.current = 0
+    setTaps(0)
+    setRemainingMs(duration)
+    const timer = setInterval(() => {
+      const remaining = duration - (Date.now() - startedAt)
+      if (remaining > 0) {
+        setRemainingMs(remaining)
+        return
+      }
+      clearInterval(timer)
+      setRemainingMs(0)
+      void appStore.getState().finishRound(tapsRef.current)
+    }, TICK_MS)
+    return () => clearInterval(timer)
+  }, [play.status, play.round])
+
+  const tap = () => {
+    if (appStore.getState().playStatus !== 'playing') return
+    tapsRef.current += 1
+    setTaps(tapsRef.current)
+  }
+
+  return (
+    <View className='play-page'>
+      {play.status === 'playing' ? (
+        <>
+          <Text className='play-page__timer' id='timer'>
+            {(remainingMs / 1000).toFixed(1)} 秒
+          </Text>
+          <View className='play-page__target' id='tap-target' onClick={tap}>
+            <Text className='play-page__taps' id='taps'>
+              {taps}
+            </Text>
+          </View>
+          <Text className='muted'>尽可能快地点击圆圈</Text>
+        </>
+      ) : (
+        <View className='play-page__intro'>
+          {play.status === 'submitting' && <Text id='submitting'>正在提交成绩…</Text>}
+          {play.status === 'done' && (
+            <View className='play-page__result' id='result'>
+              <Text className='play-page__score'>本局 {play.lastScore} 次</Text>
+              {play.rankMove && (
+                <Text className='play-page__move' id='rank-move'>
+                  {play.rankMove}
+                </Text>
+              )}
+            </View>
+          )}
+          {play.status === 'error' && (
+            <Text className='play-page__error' id='play-error'>
+              {play.error}
+            </Text>
+          )}
+          {play.status !== 'submitting' && (
+            <Button
+              className='button-primary'
+              id='start'
+              loading={play.status === 'starting'}
+              onClick={() => void appStore.getState().startRound()}
+            >
+              {play.status === 'done' ? '再来一局' : '开始'}
+            </Button>
+          )}
+          {play.status === 'done' && (
+            <>
+              <Button openType='share' id='share-result'>
+                把成绩分享到群
+              </Button>
+              <Text className='link' id='back-to-ranking' onClick={() => void Taro.navigateBack()}>
+                查看排行榜
+              </Text>
+            </>
+          )}
+        </View>
+      )}
+    </View>
+  )
+}

@@ -1,0 +1,96 @@
+import './index.css'
+
+import { Button, Form, Input, Text, View } from '@tarojs/components'
+import Taro, { useLoad } from '@tarojs/taro'
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+
+import { Avatar } from '../../components/avatar'
+import { PrivacyPopup } from '../../components/privacy-popup'
+import { NICKNAME_MAX_LENGTH } from '../../core/contract'
+import { appStore, useAppStore } from '../../store'
+
+interface ChooseAvatarDetail {
+  avatarUrl?: string
+}
+
+/**
+ * Avatar through `open-type="chooseAvatar"`, nickname through `type="nickname"`: getUserProfile
+ * no longer returns real data. The nickname is read on submit, because the value WeChat fills in
+ * does not reach a controlled input.
+ */
+export default function ProfilePage() {
+  const { profile, saving, error } = useAppStore(
+    useShallow((state) => ({
+      profile: state.profile,
+      saving: state.profileSaving,
+      error: state.profileError,
+    })),
+  )
+  const [avatarTempPath, setAvatarTempPath] = useState<string | null>(null)
+  const [saved, setSaved] = useState(false)
+
+  useLoad(() => {
+    if (appStore.getState().profile === null) void appStore.getState().loadProfile()
+  })
+
+  const submit = async (nickname: string) => {
+    setSaved(false)
+    const ok = await appStore.getState().saveProfile({ nickname, avatarTempPath })
+    if (ok) {
+      setAvatarTempPath(null)
+      setSaved(true)
+      void Taro.showToast({ title: '已保存', icon: 'success' })
+    }
+  }
+
+  return (
+    <View className='profile-page'>
+      <Form
+        onSubmit={(event) => {
+          const value = (event.detail.value ?? {}) as { nickname?: unknown }
+          void submit(typeof value.nickname === 'string' ? value.nickname : '')
+        }}
+      >
+        <Button
+          className='profile-page__avatar'
+          id='choose-avatar'
+          openType='chooseAvatar'
+          onChooseAvatar={(event) => {
+            const detail = event.detail as ChooseAvatarDetail
+            if (detail.avatarUrl) setAvatarTempPath(detail.avatarUrl)
+          }}
+        >
+          <Avatar url={avatarTempPath ?? profile?.avatarUrl ?? null} size='large' />
+        </Button>
+        <Text className='muted profile-page__hint'>点击头像从微信选择</Text>
+        <View className='profile-page__field'>
+          <Text>昵称</Text>
+          <Input
+            id='nickname'
+            name='nickname'
+            type='nickname'
+            maxlength={NICKNAME_MAX_LENGTH}
+            placeholder='输入或使用微信昵称'
+            value={profile?.nickname ?? ''}
+          />
+        </View>
+        {error && (
+          <Text className='profile-page__error' id='profile-error'>
+            {error}
+          </Text>
+        )}
+        {saved && (
+          <Text className='muted' id='profile-saved'>
+            已保存，排行榜中会显示新的头像和昵称
+          </Text>
+        )}
+        <Button className='button-primary' id='save-profile' formType='submit' loading={saving}>
+          保存
+        </Button>
+      </Form>
+      <Text className='muted profile-page__note'>不设置也可以参与挑战和上榜。</Text>
+      <PrivacyPopup />
+    </View>
+  )
+}

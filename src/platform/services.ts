@@ -1,0 +1,169 @@
+/**
+ * The weapp edge: the only module that touches `wx` group, share, login and cloud APIs. The H5
+ * build resolves `services.h5.ts` instead (Taro picks platform-suffixed files at build time).
+ */
+import Taro from '@tarojs/taro'
+
+import type { GroupOpenDataApi } from '../core/base-library'
+import {
+  type ActionName,
+  CLOUD_FUNCTION_NAME,
+  type Envelope,
+  isErrorCode,
+} from '../core/contract'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+
+let cloudReady = false
+
+function ensureCloud(): void {
+  if (cloudReady) return
+  Taro.cloud.init({ env: process.env.TARO_APP_CLOUD_ENV, traceUser: true })
+  cloudReady = true
+}
+
+interface PlatformError {
+  errCode?: number
+  errMsg?: string
+}
+
+function asPlatformError(error: unknown): PlatformError {
+  return typeof error === 'object' && error !== null ? (error as PlatformError) : {}
+}
+
+function isEnvelope(value: unknown): value is Envelope<unknown> {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false
+  const candidate = value as { ok: unknown; error?: { code?: unknown } }
+  return candidate.ok === true || (candidate.ok === false && isErrorCode(candidate.error?.code))
+}
+
+async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
+  ensureCloud()
+  try {
+    const response = await Taro.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })
+    const result: unknown = response.result
+    if (isEnvelope(result)) return result as CallResult<T>
+    return { ok: false, error: { code: 'INTERNAL', message: '服务返回了无法识别的结果' } }
+  } catch (error) {
+    const { errCode, errMsg } = asPlatformError(error)
+    return {
+      ok: false,
+      error: { code: 'NETWORK', message: errMsg ?? `云函数调用失败 (${errCode ?? 'unknown'})` },
+    }
+  }
+}
+
+/** One retry on a transport failure: a lost packet should not cost the user a screen. */
+async function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
+  const first = await callFunctionOnce<T>(data)
+  if (first.ok || first.error.code !== 'NETWORK') return first
+  return callFunctionOnce<T>(data)
+}
+
+interface GroupOpenDataSuccess {
+  cloudID?: string
+  encryptedData?: string
+  iv?: string
+}
+
+function callGroupApi(
+  api: GroupOpenDataApi,
+  shareTicket: string,
+): Promise<GroupOpenDataSuccess | PlatformError> {
+  return new Promise((resolve) => {
+    // Both APIs are callback-only on some base libraries; Taro types them loosely, hence the casts.
+    const options = {
+      shareTicket,
+      success: (result: GroupOpenDataSuccess) => resolve(result),
+      fail: (error: PlatformError) => resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg }),
+    }
+    if (api === 'getGroupEnterInfo') {
+      Taro.getGroupEnterInfo(options as unknown as Taro.getGroupEnterInfo.Option)
+    } else {
+      Taro.getShareInfo(options as unknown as Taro.getShareInfo.Option)
+    }
+  })
+}
+
+function login(): Promise<string | null> {
+  return Taro.login()
+    .then((result) => result.code ?? null)
+    .catch(() => null)
+}
+
+export const platformServices: PlatformServices = {
+  sdkVersion() {
+    try {
+      return Taro.getAppBaseInfo().SDKVersion
+    } catch {
+      return Taro.getSystemInfoSync().SDKVersion
+    }
+  },
+
+  async getGroupOpenData(shareTicket, api): Promise<GroupOpenDataResult> {
+    // wx.login must come before getShareInfo, or the session_key may not match the encrypted data.
+    const code = api === 'getShareInfo' ? await login() : null
+    const result = await callGroupApi(api, shareTicket)
+    if ('errCode' in result && typeof result.errCode === 'number') {
+      return { ok: false, errCode: result.errCode, errMsg: result.errMsg ?? '' }
+    }
+    const success = result as GroupOpenDataSuccess
+    return {
+      ok: true,
+      cloudID: success.cloudID ?? null,
+      encryptedData: success.encryptedData ?? null,
+      iv: success.iv ?? null,
+      code,
+    }
+  },
+
+  enterGroup(credential, { period }) {
+    ensureCloud()
+    // The CloudID must be a top-level field: only those are replaced by the open data in the function.
+    const data =
+      'cloudID' in credential
+        ? { action: 'enterGroup', period, groupInfo: Taro.cloud.CloudID(credential.cloudID) }
+        : { action: 'enterGroup', period, ...credential }
+    return callFunction(data)
+  },
+
+  call(action: ActionName, input) {
+    return callFunction({ ...input, action })
+  },
+
+  async uploadAvatar(tempFilePath) {
+    ensureCloud()
+    const extension = /\.(\w{1,5})$/.exec(tempFilePath)?.[1] ?? 'png'
+    const cloudPath = `avatars/${Date.now()}-${Math.random().toString(36).slice(2)}.${extension}`
+    try {
+      const result = await Taro.cloud.uploadFile({ cloudPath, filePath: tempFilePath })
+      return { ok: true, data: { fileId: result.fileID } }
+    } catch (error) {
+      return { ok: false, error: { code: 'NETWORK', message: asPlatformError(error).errMsg ?? '上传失败' } }
+    }
+  },
+
+  readCache<T>(key: string): T | null {
+    try {
+      const value: unknown = Taro.getStorageSync(key)
+      return value === '' || value === undefined ? null : (value as T)
+    } catch {
+      return null
+    }
+  },
+
+  writeCache(key, value) {
+    try {
+      Taro.setStorageSync(key, value)
+    } catch {
+      // Storage full or unavailable: the cache is a convenience, never a reason to fail.
+    }
+  },
+
+  newRequestId() {
+    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
+  },
+
+  now() {
+    return Date.now()
+  },
+}

@@ -1,0 +1,11 @@
+import type { StateCreator } from 'zustand'
+
+import type { GroupSlice } from './group-slice'
+import type { PlaySlice } from './play-slice'
+import type { ProfileSlice } from './profile-slice'
+import type { RankingSlice } from './ranking-slice'
+import type { SessionSlice } from './session-slice'
+
+export type AppState = SessionSlice & GroupSlice & RankingSlice & ProfileSlice & PlaySlice
+
+export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>

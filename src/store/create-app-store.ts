@@ -1,0 +1,22 @@
+import { createStore } from 'zustand/vanilla'
+
+import type { AppState } from './app-state'
+import { createGroupSlice } from './group-slice'
+import { createPlaySlice } from './play-slice'
+import { createProfileSlice } from './profile-slice'
+import { createRankingSlice } from './ranking-slice'
+import type { PlatformServices } from './services'
+import { createSessionSlice } from './session-slice'
+
+/** One bound store of typed slices, with the platform passed in so tests can supply their own. */
+export function createAppStore(services: PlatformServices) {
+  return createStore<AppState>()((...args) => ({
+    ...createSessionSlice(services)(...args),
+    ...createGroupSlice(services)(...args),
+    ...createRankingSlice(services)(...args),
+    ...createProfileSlice(services)(...args),
+    ...createPlaySlice(services)(...args),
+  }))
+}
+
+export type AppStore = ReturnType<typeof createAppStore>

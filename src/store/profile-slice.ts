@@ -1,0 +1,64 @@
+import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
+import type { SliceCreator } from './app-state'
+import type { PlatformServices } from './services'
+
+export interface ProfileDraft {
+  nickname: string
+  /** A temporary path from `chooseAvatar`, uploaded on save; null keeps the current avatar. */
+  avatarTempPath: string | null
+}
+
+export interface ProfileSlice {
+  profile: Profile | null
+  profileSaving: boolean
+  profileError: string | null
+  loadProfile(): Promise<void>
+  saveProfile(draft: ProfileDraft): Promise<boolean>
+  resetProfile(): void
+}
+
+const initialProfile = { profile: null, profileSaving: false, profileError: null }
+
+export function createProfileSlice(services: PlatformServices): SliceCreator<ProfileSlice> {
+  return (set, get) => ({
+    ...initialProfile,
+
+    async loadProfile() {
+      const result = await services.call('getProfile', {})
+      if (result.ok) set({ profile: result.data })
+    },
+
+    async saveProfile(draft) {
+      const nickname = draft.nickname.trim()
+      if ([...nickname].length > NICKNAME_MAX_LENGTH) {
+        set({ profileError: `昵称最多 ${NICKNAME_MAX_LENGTH} 个字` })
+        return false
+      }
+      set({ profileSaving: true, profileError: null })
+      let avatarUrl = get().profile?.avatarUrl ?? null
+      if (draft.avatarTempPath !== null) {
+        const upload = await services.uploadAvatar(draft.avatarTempPath)
+        if (!upload.ok) {
+          set({ profileSaving: false, profileError: '头像上传失败，请重试' })
+          return false
+        }
+        avatarUrl = upload.data.fileId
+      }
+      const result = await services.call('updateProfile', {
+        nickname: nickname.length > 0 ? nickname : null,
+        avatarUrl,
+      })
+      if (!result.ok) {
+        set({ profileSaving: false, profileError: result.error.message })
+        return false
+      }
+      set({ profile: result.data, profileSaving: false })
+      await get().refreshRanking()
+      return true
+    },
+
+    resetProfile() {
+      set(initialProfile)
+    },
+  })
+}
