@@ -12,8 +12,10 @@ export const PERIODS = ['today', 'week', 'all'] as const
 /** Ranking windows. Days and weeks are counted in Asia/Shanghai; weeks start on Monday. */
 export type Period = (typeof PERIODS)[number]
 
-/** Largest ranking page the server returns; also the default page size. */
+/** Largest ranking page the server returns. */
 export const MAX_PAGE_SIZE = 100
+/** Page size the server uses when the request names none. */
+export const DEFAULT_PAGE_SIZE = 50
 export const NICKNAME_MAX_LENGTH = 20
 /** Length of a game round in milliseconds (the built-in 10-second tap challenge). */
 export const ROUND_DURATION_MS = 10_000
