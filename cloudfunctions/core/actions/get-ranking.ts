@@ -1,0 +1,50 @@
+import {
+  type ActionOutput,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PERIODS,
+} from '../../../src/core/contract'
+import type { Action } from '../deps'
+import { periodKey } from '../periods'
+import { loadRankingPage } from '../ranking'
+import { decodeCursor } from '../ranking-cursor'
+import {
+  Failure,
+  GROUP_ID_RULE,
+  invalid,
+  optionalEnumField,
+  optionalIntegerField,
+  optionalStringField,
+  stringField,
+} from '../validation'
+
+export const getRanking: Action<ActionOutput<'getRanking'>> = async (input, caller, deps) => {
+  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
+  const period = optionalEnumField(input, 'period', PERIODS, 'all')
+  const pageSize = optionalIntegerField(
+    input,
+    'pageSize',
+    { min: 1, max: MAX_PAGE_SIZE },
+    DEFAULT_PAGE_SIZE,
+  )
+  const rawCursor = optionalStringField(input, 'cursor', { max: 512 })
+  const key = periodKey(period, deps.clock.now())
+  const cursor = rawCursor === undefined ? null : decodeCursor(rawCursor)
+  if (cursor && cursor.groupId !== groupId) throw invalid('cursor belongs to another group.')
+  if (cursor && cursor.periodKey !== key) {
+    // A day or week ended between two pages; continuing would mix two rankings.
+    throw invalid('cursor belongs to a ranking window that has ended; load the first page again.')
+  }
+  const membership = await deps.store.getMembership(groupId, caller.openid)
+  if (membership === null) {
+    throw new Failure('NOT_GROUP_MEMBER', 'Open the group card first to join this ranking.')
+  }
+  return loadRankingPage(deps, {
+    groupId,
+    period,
+    periodKey: key,
+    cursor,
+    pageSize,
+    openid: caller.openid,
+  })
+}

@@ -1,0 +1,73 @@
+import type { ActionOutput, SubmitResult } from '../../../src/core/contract'
+import type { Action, ActionDeps } from '../deps'
+import { periodKeys } from '../periods'
+import { rateRule, takeRateLimit } from '../rate-limit'
+import { earliestSubmitAt, MAX_SCORE, ROUND_TOKEN_RULE } from '../rounds'
+import type { RoundRecord } from '../store'
+import { Failure, ID_HINT, ID_PATTERN, ownField, stringField } from '../validation'
+
+const REQUEST_ID_RULE = { min: 8, max: 64, pattern: ID_PATTERN, patternHint: ID_HINT }
+
+function parseScore(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new Failure('INVALID_INPUT', 'score must be a non-negative integer.')
+  }
+  if (value > MAX_SCORE) {
+    throw new Failure('SCORE_IMPLAUSIBLE', 'That score cannot be reached in one round.')
+  }
+  return value === 0 ? 0 : value
+}
+
+/** A retry of the request that consumed the round: answer as the first time, write nothing new. */
+async function replay(round: RoundRecord, deps: ActionDeps): Promise<SubmitResult> {
+  const best =
+    round.result ??
+    (await deps.store.resumeScore(round, periodKeys(round.usedAt ?? round.startedAt)))
+  return { score: round.usedScore ?? 0, best, applied: false }
+}
+
+/**
+ * Records a round's score. The round token proves the round was started by this player long
+ * enough ago; consuming it and raising the player's bests happen in one store step, so a retry or
+ * a concurrent duplicate can never count a round twice.
+ */
+export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, caller, deps) => {
+  const roundToken = stringField(input, 'roundToken', ROUND_TOKEN_RULE)
+  const requestId = stringField(input, 'requestId', REQUEST_ID_RULE)
+  const score = parseScore(ownField(input, 'score'))
+  const now = deps.clock.now()
+
+  const round = await deps.store.getRound(roundToken)
+  if (round === null || round.openid !== caller.openid) {
+    throw new Failure('ROUND_NOT_FOUND', 'Unknown round; start a new one.')
+  }
+  if (round.used) {
+    if (round.usedRequestId === requestId) return replay(round, deps)
+    throw new Failure('ROUND_ALREADY_USED', 'This round was already submitted.')
+  }
+  if (now > round.expiresAt) throw new Failure('ROUND_EXPIRED', 'This round has expired.')
+  if (now < earliestSubmitAt(round.startedAt)) {
+    throw new Failure('SCORE_IMPLAUSIBLE', 'The round has not finished yet.')
+  }
+  await takeRateLimit(
+    deps.store,
+    caller.openid,
+    'submitScore',
+    rateRule(deps.rateLimits, 'submitScore'),
+    now,
+  )
+
+  const applied = await deps.store.applyScore({
+    token: roundToken,
+    openid: caller.openid,
+    requestId,
+    score,
+    achievedAt: now,
+    periodKeys: periodKeys(now),
+  })
+  if (applied.status === 'applied') return { score, best: applied.best, applied: true }
+  // Another request consumed the round between our read and our write.
+  const current = await deps.store.getRound(roundToken)
+  if (current?.used && current.usedRequestId === requestId) return replay(current, deps)
+  throw new Failure('ROUND_ALREADY_USED', 'This round was already submitted.')
+}

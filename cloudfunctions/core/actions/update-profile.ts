@@ -1,0 +1,20 @@
+import type { ActionOutput } from '../../../src/core/contract'
+import type { Action } from '../deps'
+import { parseAvatarUrl, parseNickname } from '../profile-rules'
+import type { ProfilePatch } from '../store'
+import { invalid, ownField } from '../validation'
+
+/** Present-but-undefined is treated as absent: JSON cannot carry undefined anyway. */
+export const updateProfile: Action<ActionOutput<'updateProfile'>> = async (input, caller, deps) => {
+  const nickname = ownField(input, 'nickname')
+  const avatarUrl = ownField(input, 'avatarUrl')
+  const patch: ProfilePatch = {}
+  if (nickname !== undefined) patch.nickname = parseNickname(nickname)
+  if (avatarUrl !== undefined) {
+    patch.avatarUrl = parseAvatarUrl(avatarUrl, deps.localFileUrlPrefixes ?? [])
+  }
+  if (nickname === undefined && avatarUrl === undefined) {
+    throw invalid('Send nickname and/or avatarUrl (null clears a field).')
+  }
+  return deps.store.updateProfile(caller.openid, patch, deps.clock.now())
+}

@@ -1,0 +1,32 @@
+import type { CallerContext, Clock, Logger, WeChatOpenApi } from './ports'
+import type { RateLimits } from './rate-limit'
+import type { LeaderboardStore } from './store'
+
+/** Everything the actions need from outside; the entry wires it per platform. */
+export interface ActionDeps {
+  store: LeaderboardStore
+  openApi: WeChatOpenApi
+  clock: Clock
+  logger: Logger
+  /** Server secret that keys member keys; changing it only affects members bound afterwards. */
+  memberKeySalt: string
+  /**
+   * Avatar URL prefixes accepted besides `cloud://` file ids, e.g. the local stand-in's
+   * `http://127.0.0.1:8787/files/`. Empty in production.
+   */
+  localFileUrlPrefixes?: readonly string[]
+  rateLimits?: Partial<RateLimits>
+  /** Unguessable round tokens; replaceable so tests can make them predictable. */
+  randomToken?: () => string
+}
+
+/** A caller whose context carries an openid; every action requires one. */
+export interface AuthenticatedCaller extends CallerContext {
+  openid: string
+}
+
+export type Action<Output> = (
+  input: Readonly<Record<string, unknown>>,
+  caller: AuthenticatedCaller,
+  deps: ActionDeps,
+) => Promise<Output>

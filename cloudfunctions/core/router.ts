@@ -1,0 +1,78 @@
+import {
+  type ActionName,
+  type ActionOutput,
+  type Envelope,
+  fail,
+  isActionName,
+  ok,
+} from '../../src/core/contract'
+import { deleteMyData } from './actions/delete-my-data'
+import { enterGroup } from './actions/enter-group'
+import { getProfile } from './actions/get-profile'
+import { getRanking } from './actions/get-ranking'
+import { leaveGroup } from './actions/leave-group'
+import { listMyGroups } from './actions/list-my-groups'
+import { startRound } from './actions/start-round'
+import { submitScore } from './actions/submit-score'
+import { updateProfile } from './actions/update-profile'
+import type { Action, ActionDeps, AuthenticatedCaller } from './deps'
+import type { CallerContext } from './ports'
+import { Failure, ownField, requireObject } from './validation'
+
+export type { ActionDeps } from './deps'
+
+const ACTION_HANDLERS: { [A in ActionName]: Action<ActionOutput<A>> } = {
+  enterGroup,
+  getRanking,
+  startRound,
+  submitScore,
+  updateProfile,
+  getProfile,
+  listMyGroups,
+  leaveGroup,
+  deleteMyData,
+}
+
+const MAX_OPENID_LENGTH = 128
+
+function authenticated(caller: CallerContext): AuthenticatedCaller | null {
+  const { openid } = caller
+  if (typeof openid !== 'string' || openid.length === 0 || openid.length > MAX_OPENID_LENGTH) {
+    return null
+  }
+  return { ...caller, openid }
+}
+
+/**
+ * The single entry of every action: parses `action`, checks the caller, dispatches, and wraps the
+ * outcome in an envelope. Never throws: expected failures become their error code, anything else
+ * becomes INTERNAL with the detail only in the server log.
+ */
+export async function handle(
+  event: unknown,
+  caller: CallerContext,
+  deps: ActionDeps,
+): Promise<Envelope<ActionOutput<ActionName>>> {
+  let action: unknown
+  try {
+    const input = requireObject(event, 'The request')
+    action = ownField(input, 'action')
+    if (!isActionName(action)) {
+      return fail('UNKNOWN_ACTION', 'action must name one of the leaderboard actions.')
+    }
+    const who = authenticated(caller)
+    if (who === null) {
+      return fail('UNAUTHENTICATED', 'Call this function from the signed-in mini program.')
+    }
+    const handler = ACTION_HANDLERS[action] as Action<ActionOutput<ActionName>>
+    return ok(await handler(input, who, deps))
+  } catch (error) {
+    if (error instanceof Failure) return fail(error.code, error.message)
+    try {
+      deps.logger.error(`leaderboard: ${String(action)} failed unexpectedly`, error)
+    } catch {
+      // A broken logger must not turn a handled failure into a thrown one.
+    }
+    return fail('INTERNAL', 'Something went wrong on the server; please try again.')
+  }
+}
