@@ -4,11 +4,7 @@ import type { UserConfigExport } from '@tarojs/cli'
 const minify = process.env.TARO_NO_MINIFY !== '1'
 
 export default {
-  mini: {
-    optimizeMainPackage: { enable: true },
-    ...(minify ? {} : { terser: { enable: false }, csso: { enable: false } }),
-  },
-  h5: {
-    ...(minify ? {} : { terser: { enable: false }, csso: { enable: false } }),
-  },
+  mini: {},
+  h5: {},
+  ...(minify ? {} : { terser: { enable: false }, csso: { enable: false } }),
 } satisfies UserConfigExport<'webpack5'>

@@ -8,7 +8,12 @@ import { appStore } from './store'
 
 function toEnterOptions(options: unknown): EnterOptions {
   const source = (typeof options === 'object' && options !== null ? options : {}) as EnterOptions
-  return { scene: source.scene, shareTicket: source.shareTicket, path: source.path, query: source.query }
+  return {
+    scene: source.scene,
+    shareTicket: source.shareTicket,
+    path: source.path,
+    query: source.query,
+  }
 }
 
 function App({ children }: PropsWithChildren) {

@@ -16,7 +16,7 @@ export const Avatar = memo(function Avatar({ url, size }: AvatarProps) {
     <Image
       className={`avatar avatar--${size}`}
       src={src}
-      mode='aspectFill'
+      mode="aspectFill"
       lazyLoad
       onError={() => setFailedUrl(url)}
     />

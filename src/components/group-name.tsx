@@ -6,9 +6,9 @@ import { OpenData, Text, View } from '@tarojs/components'
  */
 export function GroupName({ groupId }: { groupId: string }) {
   return (
-    <View className='group-name'>
-      <OpenData type='groupName' openGid={groupId} />
-      <Text className='group-name__suffix'> 的排行榜</Text>
+    <View className="group-name">
+      <OpenData type="groupName" openGid={groupId} />
+      <Text className="group-name__suffix"> 的排行榜</Text>
     </View>
   )
 }

@@ -10,7 +10,7 @@ interface PeriodTabsProps {
 
 export function PeriodTabs({ period, onSelect }: PeriodTabsProps) {
   return (
-    <View className='period-tabs'>
+    <View className="period-tabs">
       {PERIODS.map((value) => (
         <View
           key={value}

@@ -8,16 +8,16 @@ import { Avatar } from './avatar'
 export function Podium({ rows }: { rows: RankingRow[] }) {
   const order = [rows[1], rows[0], rows[2]].filter((row): row is RankingRow => row !== undefined)
   return (
-    <View className='podium'>
+    <View className="podium">
       {order.map((row) => (
         <View
           key={row.memberKey}
           className={`podium__place podium__place--${row.rank}${row.isMe ? ' podium__place--me' : ''}`}
         >
-          <Avatar url={row.avatarUrl} size='large' />
-          <Text className='podium__name'>{displayName(row)}</Text>
-          <Text className='podium__score'>{row.score}</Text>
-          <Text className='podium__rank'>{row.rank}</Text>
+          <Avatar url={row.avatarUrl} size="large" />
+          <Text className="podium__name">{displayName(row)}</Text>
+          <Text className="podium__score">{row.score}</Text>
+          <Text className="podium__rank">{row.rank}</Text>
         </View>
       ))}
     </View>

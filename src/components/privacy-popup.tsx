@@ -2,7 +2,10 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useLoad, useUnload } from '@tarojs/taro'
 import { useRef, useState } from 'react'
 
-type PrivacyResolve = (option: { event: 'agree' | 'disagree' | 'exposureAuthorization'; buttonId?: string }) => void
+type PrivacyResolve = (option: {
+  event: 'agree' | 'disagree' | 'exposureAuthorization'
+  buttonId?: string
+}) => void
 
 const AGREE_BUTTON_ID = 'privacy-agree'
 
@@ -34,24 +37,24 @@ export function PrivacyPopup() {
 
   if (!open) return null
   return (
-    <View className='privacy-popup' id='privacy-popup'>
-      <View className='privacy-popup__card'>
-        <Text className='privacy-popup__title'>用户隐私保护提示</Text>
-        <Text className='privacy-popup__text'>
+    <View className="privacy-popup" id="privacy-popup">
+      <View className="privacy-popup__card">
+        <Text className="privacy-popup__title">用户隐私保护提示</Text>
+        <Text className="privacy-popup__text">
           设置头像和昵称前，请阅读并同意
-          <Text className='link' id='privacy-contract' onClick={() => Taro.openPrivacyContract({})}>
+          <Text className="link" id="privacy-contract" onClick={() => Taro.openPrivacyContract({})}>
             《隐私保护指引》
           </Text>
           。头像和昵称只会显示在你所在群的排行榜中。
         </Text>
-        <View className='privacy-popup__actions'>
-          <Button id='privacy-disagree' onClick={() => settle('disagree')}>
+        <View className="privacy-popup__actions">
+          <Button id="privacy-disagree" onClick={() => settle('disagree')}>
             拒绝
           </Button>
           <Button
             id={AGREE_BUTTON_ID}
-            className='button-primary'
-            openType='agreePrivacyAuthorization'
+            className="button-primary"
+            openType="agreePrivacyAuthorization"
             onAgreePrivacyAuthorization={() => settle('agree')}
           >
             同意

@@ -12,13 +12,17 @@ interface RankingRowViewProps {
 
 /** Memoised so that loading the next page sends only the new rows to the view layer. */
 export const RankingRowView = memo(function RankingRowView({ row, pinned }: RankingRowViewProps) {
-  const classes = ['ranking-row', row.isMe ? 'ranking-row--me' : '', pinned ? 'ranking-row--pinned' : '']
+  const classes = [
+    'ranking-row',
+    row.isMe ? 'ranking-row--me' : '',
+    pinned ? 'ranking-row--pinned' : '',
+  ]
   return (
     <View className={classes.filter(Boolean).join(' ')} data-member={row.memberKey}>
-      <Text className='ranking-row__rank'>{row.rank}</Text>
-      <Avatar url={row.avatarUrl} size='small' />
-      <Text className='ranking-row__name'>{displayName(row)}</Text>
-      <Text className='ranking-row__score'>{row.score}</Text>
+      <Text className="ranking-row__rank">{row.rank}</Text>
+      <Avatar url={row.avatarUrl} size="small" />
+      <Text className="ranking-row__name">{displayName(row)}</Text>
+      <Text className="ranking-row__score">{row.score}</Text>
     </View>
   )
 })

@@ -12,10 +12,10 @@ const REASON_TEXT: Record<NoGroupReason, string> = {
 /** Shown when the opening carries no group: the way forward is to share into a group. */
 export function SharePrompt({ reason }: { reason: NoGroupReason | null }) {
   return (
-    <View className='share-prompt'>
-      <Text className='share-prompt__title'>分享到群，看看谁是第一</Text>
-      <Text className='share-prompt__reason muted'>{REASON_TEXT[reason ?? 'elsewhere']}</Text>
-      <Button className='button-primary share-prompt__button' openType='share' id='share-to-group'>
+    <View className="share-prompt">
+      <Text className="share-prompt__title">分享到群，看看谁是第一</Text>
+      <Text className="share-prompt__reason muted">{REASON_TEXT[reason ?? 'elsewhere']}</Text>
+      <Button className="button-primary share-prompt__button" openType="share" id="share-to-group">
         分享到微信群
       </Button>
     </View>

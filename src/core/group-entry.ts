@@ -24,7 +24,11 @@ export type EntryKind =
 export function classifyEntry(options: EnterOptions): EntryKind {
   const scene = options.scene ?? 0
   if (typeof options.shareTicket === 'string' && options.shareTicket.length > 0) {
-    return { kind: 'group', shareTicket: options.shareTicket, key: `${scene}:${options.shareTicket}` }
+    return {
+      kind: 'group',
+      shareTicket: options.shareTicket,
+      key: `${scene}:${options.shareTicket}`,
+    }
   }
   const key = `${scene}:`
   if (scene === SCENE_SINGLE_CHAT_CARD) return { kind: 'no-group', reason: 'single-chat', key }

@@ -3,7 +3,10 @@ import type { RankingRow } from './contract'
 export const PODIUM_SIZE = 3
 
 /** Appends a page, dropping rows already shown (a score change can shift a member across pages). */
-export function appendRows(current: readonly RankingRow[], next: readonly RankingRow[]): RankingRow[] {
+export function appendRows(
+  current: readonly RankingRow[],
+  next: readonly RankingRow[],
+): RankingRow[] {
   const seen = new Set(current.map((row) => row.memberKey))
   return [...current, ...next.filter((row) => !seen.has(row.memberKey))]
 }

@@ -25,6 +25,8 @@ export function periodLabel(period: Period): string {
 export function buildSharePayload(input: { myRank: number | null; period: Period }): SharePayload {
   const board = `群${periodLabel(input.period)}排行榜`
   const title =
-    input.myRank === null ? `来${board}一较高下！` : `我在${board}排第 ${input.myRank} 名，来挑战我！`
+    input.myRank === null
+      ? `来${board}一较高下！`
+      : `我在${board}排第 ${input.myRank} 名，来挑战我！`
   return { title, path: `${RANKING_PAGE_PATH}?from=share` }
 }

@@ -5,12 +5,7 @@
 import Taro from '@tarojs/taro'
 
 import type { GroupOpenDataApi } from '../core/base-library'
-import {
-  type ActionName,
-  CLOUD_FUNCTION_NAME,
-  type Envelope,
-  isErrorCode,
-} from '../core/contract'
+import { type ActionName, CLOUD_FUNCTION_NAME, type Envelope, isErrorCode } from '../core/contract'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 
 let cloudReady = false
@@ -74,7 +69,8 @@ function callGroupApi(
     const options = {
       shareTicket,
       success: (result: GroupOpenDataSuccess) => resolve(result),
-      fail: (error: PlatformError) => resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg }),
+      fail: (error: PlatformError) =>
+        resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg }),
     }
     if (api === 'getGroupEnterInfo') {
       Taro.getGroupEnterInfo(options as unknown as Taro.getGroupEnterInfo.Option)
@@ -93,9 +89,9 @@ function login(): Promise<string | null> {
 export const platformServices: PlatformServices = {
   sdkVersion() {
     try {
-      return Taro.getAppBaseInfo().SDKVersion
+      return Taro.getAppBaseInfo().SDKVersion ?? '0.0.0'
     } catch {
-      return Taro.getSystemInfoSync().SDKVersion
+      return Taro.getSystemInfoSync().SDKVersion ?? '0.0.0'
     }
   },
 
@@ -138,7 +134,10 @@ export const platformServices: PlatformServices = {
       const result = await Taro.cloud.uploadFile({ cloudPath, filePath: tempFilePath })
       return { ok: true, data: { fileId: result.fileID } }
     } catch (error) {
-      return { ok: false, error: { code: 'NETWORK', message: asPlatformError(error).errMsg ?? '上传失败' } }
+      return {
+        ok: false,
+        error: { code: 'NETWORK', message: asPlatformError(error).errMsg ?? '上传失败' },
+      }
     }
   },
 

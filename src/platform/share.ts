@@ -5,7 +5,7 @@ import Taro from '@tarojs/taro'
  * as scene 1008 without a ticket.
  */
 export function enableShareWithTicket(): void {
-  Taro.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage'] }).catch(() => {
-    // Older hosts reject `menus`; sharing still works with the default menu.
+  Taro.showShareMenu({ withShareTicket: true }).catch(() => {
+    // Nothing to recover: without the menu, the visible share button still works.
   })
 }

@@ -46,10 +46,18 @@ export function createPlaySlice(services: PlatformServices): SliceCreator<PlaySl
       set({ playStatus: 'submitting', lastScore: score })
       const rankBefore = get().ranking?.me?.rank ?? null
       const requestId = services.newRequestId()
-      let result = await services.call('submitScore', { roundToken: round.roundToken, score, requestId })
+      let result = await services.call('submitScore', {
+        roundToken: round.roundToken,
+        score,
+        requestId,
+      })
       // The same request id makes a retry count once, even if the first attempt did land.
       if (!result.ok && result.error.code === 'NETWORK') {
-        result = await services.call('submitScore', { roundToken: round.roundToken, score, requestId })
+        result = await services.call('submitScore', {
+          roundToken: round.roundToken,
+          score,
+          requestId,
+        })
       }
       if (!result.ok) {
         set({ playStatus: 'error', playError: result.error.message })

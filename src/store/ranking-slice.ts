@@ -120,7 +120,8 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
     async selectPeriod(period) {
       if (period === get().period && get().rankingStatus === 'ready') return
       const groupId = get().currentGroupId
-      const cached = groupId === null ? null : services.readCache<RankingData>(rankingCacheKey(groupId, period))
+      const cached =
+        groupId === null ? null : services.readCache<RankingData>(rankingCacheKey(groupId, period))
       set({ period, ranking: cached ?? null })
       await get().refreshRanking()
     },

@@ -10,7 +10,13 @@ export type CallResult<T> =
 
 /** What `getGroupEnterInfo` / `getShareInfo` gave, or the platform's error code (40097, 65206…). */
 export type GroupOpenDataResult =
-  | { ok: true; cloudID: string | null; encryptedData: string | null; iv: string | null; code: string | null }
+  | {
+      ok: true
+      cloudID: string | null
+      encryptedData: string | null
+      iv: string | null
+      code: string | null
+    }
   | { ok: false; errCode: number; errMsg: string }
 
 /** How the server will learn the group: a CloudID, or legacy encrypted data + login code. */

@@ -31,26 +31,26 @@ export default function GroupsPage() {
   })
 
   return (
-    <View className='groups-page'>
-      {status === 'loading' && groups.length === 0 && <Text className='muted'>加载中…</Text>}
-      {status === 'error' && <Text className='groups-page__error'>加载失败，下拉重试</Text>}
+    <View className="groups-page">
+      {status === 'loading' && groups.length === 0 && <Text className="muted">加载中…</Text>}
+      {status === 'error' && <Text className="groups-page__error">加载失败，下拉重试</Text>}
       {status === 'ready' && groups.length === 0 && (
-        <Text className='muted' id='no-groups'>
+        <Text className="muted" id="no-groups">
           还没有加入任何群排行榜：在群聊里点开一张卡片就会加入。
         </Text>
       )}
       {groups.map((group) => (
         <View
           key={group.groupId}
-          className='group-item'
+          className="group-item"
           data-group={group.groupId}
           onClick={() => void openGroup(group.groupId)}
         >
           <GroupName groupId={group.groupId} />
-          <Text className='group-item__rank'>
+          <Text className="group-item__rank">
             {group.myRank === null ? '还没有成绩' : `第 ${group.myRank} 名 · ${group.myScore} 分`}
           </Text>
-          <Text className='muted'>{group.memberCount} 位成员</Text>
+          <Text className="muted">{group.memberCount} 位成员</Text>
         </View>
       ))}
     </View>

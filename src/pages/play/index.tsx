@@ -58,41 +58,41 @@ export default function PlayPage() {
   }
 
   return (
-    <View className='play-page'>
+    <View className="play-page">
       {play.status === 'playing' ? (
         <>
-          <Text className='play-page__timer' id='timer'>
+          <Text className="play-page__timer" id="timer">
             {(remainingMs / 1000).toFixed(1)} 秒
           </Text>
-          <View className='play-page__target' id='tap-target' onClick={tap}>
-            <Text className='play-page__taps' id='taps'>
+          <View className="play-page__target" id="tap-target" onClick={tap}>
+            <Text className="play-page__taps" id="taps">
               {taps}
             </Text>
           </View>
-          <Text className='muted'>尽可能快地点击圆圈</Text>
+          <Text className="muted">尽可能快地点击圆圈</Text>
         </>
       ) : (
-        <View className='play-page__intro'>
-          {play.status === 'submitting' && <Text id='submitting'>正在提交成绩…</Text>}
+        <View className="play-page__intro">
+          {play.status === 'submitting' && <Text id="submitting">正在提交成绩…</Text>}
           {play.status === 'done' && (
-            <View className='play-page__result' id='result'>
-              <Text className='play-page__score'>本局 {play.lastScore} 次</Text>
+            <View className="play-page__result" id="result">
+              <Text className="play-page__score">本局 {play.lastScore} 次</Text>
               {play.rankMove && (
-                <Text className='play-page__move' id='rank-move'>
+                <Text className="play-page__move" id="rank-move">
                   {play.rankMove}
                 </Text>
               )}
             </View>
           )}
           {play.status === 'error' && (
-            <Text className='play-page__error' id='play-error'>
+            <Text className="play-page__error" id="play-error">
               {play.error}
             </Text>
           )}
           {play.status !== 'submitting' && (
             <Button
-              className='button-primary'
-              id='start'
+              className="button-primary"
+              id="start"
               loading={play.status === 'starting'}
               onClick={() => void appStore.getState().startRound()}
             >
@@ -101,10 +101,10 @@ export default function PlayPage() {
           )}
           {play.status === 'done' && (
             <>
-              <Button openType='share' id='share-result'>
+              <Button openType="share" id="share-result">
                 把成绩分享到群
               </Button>
-              <Text className='link' id='back-to-ranking' onClick={() => void Taro.navigateBack()}>
+              <Text className="link" id="back-to-ranking" onClick={() => void Taro.navigateBack()}>
                 查看排行榜
               </Text>
             </>

@@ -45,7 +45,7 @@ export default function ProfilePage() {
   }
 
   return (
-    <View className='profile-page'>
+    <View className="profile-page">
       <Form
         onSubmit={(event) => {
           const value = (event.detail.value ?? {}) as { nickname?: unknown }
@@ -53,43 +53,43 @@ export default function ProfilePage() {
         }}
       >
         <Button
-          className='profile-page__avatar'
-          id='choose-avatar'
-          openType='chooseAvatar'
+          className="profile-page__avatar"
+          id="choose-avatar"
+          openType="chooseAvatar"
           onChooseAvatar={(event) => {
             const detail = event.detail as ChooseAvatarDetail
             if (detail.avatarUrl) setAvatarTempPath(detail.avatarUrl)
           }}
         >
-          <Avatar url={avatarTempPath ?? profile?.avatarUrl ?? null} size='large' />
+          <Avatar url={avatarTempPath ?? profile?.avatarUrl ?? null} size="large" />
         </Button>
-        <Text className='muted profile-page__hint'>点击头像从微信选择</Text>
-        <View className='profile-page__field'>
+        <Text className="muted profile-page__hint">点击头像从微信选择</Text>
+        <View className="profile-page__field">
           <Text>昵称</Text>
           <Input
-            id='nickname'
-            name='nickname'
-            type='nickname'
+            id="nickname"
+            name="nickname"
+            type="nickname"
             maxlength={NICKNAME_MAX_LENGTH}
-            placeholder='输入或使用微信昵称'
+            placeholder="输入或使用微信昵称"
             value={profile?.nickname ?? ''}
           />
         </View>
         {error && (
-          <Text className='profile-page__error' id='profile-error'>
+          <Text className="profile-page__error" id="profile-error">
             {error}
           </Text>
         )}
         {saved && (
-          <Text className='muted' id='profile-saved'>
+          <Text className="muted" id="profile-saved">
             已保存，排行榜中会显示新的头像和昵称
           </Text>
         )}
-        <Button className='button-primary' id='save-profile' formType='submit' loading={saving}>
+        <Button className="button-primary" id="save-profile" formType="submit" loading={saving}>
           保存
         </Button>
       </Form>
-      <Text className='muted profile-page__note'>不设置也可以参与挑战和上榜。</Text>
+      <Text className="muted profile-page__note">不设置也可以参与挑战和上榜。</Text>
       <PrivacyPopup />
     </View>
   )

@@ -62,7 +62,7 @@ export default function RankingPage() {
 
   if (view.entryScreen === 'no-group') {
     return (
-      <View className='ranking-page'>
+      <View className="ranking-page">
         <SharePrompt reason={view.noGroupReason} />
         <MyGroupsLink />
       </View>
@@ -75,15 +75,15 @@ export default function RankingPage() {
   const loading = view.entryScreen !== 'ranking' || (view.status === 'loading' && !ranking)
 
   return (
-    <View className='ranking-page'>
+    <View className="ranking-page">
       {view.entryError && (
-        <View className={`entry-banner entry-banner--${view.entryError}`} id='entry-banner'>
+        <View className={`entry-banner entry-banner--${view.entryError}`} id="entry-banner">
           <Text>{ENTRY_ERROR_TEXT[view.entryError]}</Text>
           {view.entryError === 'network' && (
             <Button
-              className='entry-banner__retry'
-              id='retry'
-              size='mini'
+              className="entry-banner__retry"
+              id="retry"
+              size="mini"
               onClick={() => void appStore.getState().retryEnter()}
             >
               重试
@@ -97,50 +97,50 @@ export default function RankingPage() {
         onSelect={(period) => void appStore.getState().selectPeriod(period)}
       />
       {view.status === 'stale' && ranking && (
-        <Text className='stale-note' id='stale-note'>
+        <Text className="stale-note" id="stale-note">
           离线数据 · 可能不是最新排名
         </Text>
       )}
-      {loading && <Text className='ranking-page__loading'>正在加载排行榜…</Text>}
+      {loading && <Text className="ranking-page__loading">正在加载排行榜…</Text>}
       {!loading && ranking && ranking.rows.length === 0 && (
-        <View className='ranking-page__empty' id='empty'>
+        <View className="ranking-page__empty" id="empty">
           <Text>还没有人上榜，来当第一名吧！</Text>
         </View>
       )}
       {ranking && ranking.rows.length > 0 && (
-        <View className='ranking'>
+        <View className="ranking">
           <Podium rows={podium} />
-          <View className='ranking__rows'>
+          <View className="ranking__rows">
             {rest.map((row) => (
               <RankingRowView key={row.memberKey} row={row} />
             ))}
           </View>
-          {view.loadingMore && <Text className='ranking__more'>加载更多…</Text>}
+          {view.loadingMore && <Text className="ranking__more">加载更多…</Text>}
           {!ranking.nextCursor && ranking.rows.length > 10 && (
-            <Text className='ranking__more muted'>共 {ranking.memberCount} 位群成员</Text>
+            <Text className="ranking__more muted">共 {ranking.memberCount} 位群成员</Text>
           )}
         </View>
       )}
       {pinned && (
-        <View className='ranking__pinned' id='my-row'>
+        <View className="ranking__pinned" id="my-row">
           <RankingRowView row={pinned} pinned />
         </View>
       )}
-      <View className='ranking-page__actions'>
+      <View className="ranking-page__actions">
         <Button
-          className='button-primary'
-          id='play'
+          className="button-primary"
+          id="play"
           onClick={() => void Taro.navigateTo({ url: '/pages/play/index' })}
         >
           开始挑战
         </Button>
-        <Button className='ranking-page__share' id='share' openType='share'>
+        <Button className="ranking-page__share" id="share" openType="share">
           分享到群
         </Button>
-        <View className='ranking-page__links'>
+        <View className="ranking-page__links">
           <Text
-            className='link'
-            id='edit-profile'
+            className="link"
+            id="edit-profile"
             onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}
           >
             设置头像昵称
@@ -155,8 +155,8 @@ export default function RankingPage() {
 function MyGroupsLink() {
   return (
     <Text
-      className='link'
-      id='my-groups'
+      className="link"
+      id="my-groups"
       onClick={() => void Taro.navigateTo({ url: '/pages/groups/index' })}
     >
       我的群

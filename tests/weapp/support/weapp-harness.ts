@@ -95,7 +95,9 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
   // miniprogram-simulate merged its own API set under ours; keep ours winning for every key.
   Object.assign(globals.wx as Record<string, unknown>, stub.wx)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jComponent = require('j-component') as { register(definition: Record<string, unknown>): string }
+  const jComponent = require('j-component') as {
+    register(definition: Record<string, unknown>): string
+  }
   registerBuiltInsWithProperties(jComponent)
 
   let app: AppInstance = {}
@@ -231,7 +233,8 @@ function textOfNode(node: Element): string {
 function wrapPage(route: string, component: SimulateComponent): RenderedPage {
   const find = (selector: string): SimulateNode => {
     const node = component.querySelector(selector)
-    if (!node) throw new Error(`No element matches ${selector} on ${route}: ${textOfNode(component.dom)}`)
+    if (!node)
+      throw new Error(`No element matches ${selector} on ${route}: ${textOfNode(component.dom)}`)
     return node
   }
   return {

@@ -1,0 +1,245 @@
+// Seam: zustand store slices (src/store) driven without React, through a scripted PlatformServices.
+import { createAppStore } from '../../src/store/create-app-store'
+import { createFakeServices, makePage, makeRow } from './support/fake-services'
+
+const okOpenData = { ok: true as const, cloudID: 'cid', encryptedData: null, iv: null, code: null }
+
+function setup() {
+  const services = createFakeServices()
+  const store = createAppStore(services)
+  return { services, store }
+}
+
+describe('entering from a card', () => {
+  test('a 1044 card with a ticket resolves the group through one enterGroup call', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push(okOpenData)
+    const page = makePage(
+      'G1',
+      [makeRow(1, 'a', 30), makeRow(2, 'me', 20, true)],
+      makeRow(2, 'me', 20, true),
+    )
+    services.enterResults.push({
+      ok: true,
+      data: { ranking: page, profile: { nickname: null, avatarUrl: null }, joined: true },
+    })
+
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
+
+    const state = store.getState()
+    expect(services.openDataCalls).toEqual([{ shareTicket: 'T1', api: 'getGroupEnterInfo' }])
+    expect(services.enterCalls).toEqual([{ cloudID: 'cid' }])
+    expect(state.entryScreen).toBe('ranking')
+    expect(state.currentGroupId).toBe('G1')
+    expect(state.ranking?.rows.map((r) => r.memberKey)).toEqual(['a', 'me'])
+  })
+
+  test('the same opening seen by onLaunch and onShow is handled once', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push(okOpenData)
+    services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: makePage('G1', []),
+        profile: { nickname: null, avatarUrl: null },
+        joined: false,
+      },
+    })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
+    expect(services.enterCalls).toHaveLength(1)
+  })
+
+  test('old base libraries use getShareInfo and may send encrypted data with a login code', async () => {
+    const { services, store } = setup()
+    services.sdk = '2.16.0'
+    services.openDataResults.push({
+      ok: true,
+      cloudID: null,
+      encryptedData: 'enc',
+      iv: 'iv',
+      code: 'code',
+    })
+    services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: makePage('G2', []),
+        profile: { nickname: null, avatarUrl: null },
+        joined: true,
+      },
+    })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T2' })
+    expect(services.openDataCalls[0].api).toBe('getShareInfo')
+    expect(services.enterCalls).toEqual([{ encryptedData: 'enc', iv: 'iv', code: 'code' }])
+    expect(store.getState().currentGroupId).toBe('G2')
+  })
+
+  test('40097 is retried once, then the user is asked to reopen from the card', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push(
+      { ok: false, errCode: 40097, errMsg: 'scene error' },
+      { ok: false, errCode: 40097, errMsg: 'scene error' },
+    )
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T3' })
+    expect(services.openDataCalls).toHaveLength(2)
+    expect(services.enterCalls).toHaveLength(0)
+    expect(store.getState().entryError).toBe('reopen-from-card')
+  })
+
+  test('40097 followed by success enters the group', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push({ ok: false, errCode: 40097, errMsg: 'scene error' }, okOpenData)
+    services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: makePage('G1', []),
+        profile: { nickname: null, avatarUrl: null },
+        joined: true,
+      },
+    })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T4' })
+    expect(store.getState().entryError).toBeNull()
+    expect(store.getState().currentGroupId).toBe('G1')
+  })
+
+  test('65206 says the user left the group', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push({ ok: false, errCode: 65206, errMsg: 'not in group' })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T5' })
+    expect(store.getState().entryError).toBe('left-group')
+  })
+
+  test('a single-chat card shows the share prompt', async () => {
+    const { store } = setup()
+    await store.getState().enterFromOptions({ scene: 1007 })
+    expect(store.getState().entryScreen).toBe('no-group')
+    expect(store.getState().noGroupReason).toBe('single-chat')
+  })
+
+  test('a failed cloud call shows the last cached ranking as stale, and retry recovers', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push(okOpenData, okOpenData)
+    const page = makePage('G1', [makeRow(1, 'a', 30)])
+    services.enterResults.push({
+      ok: true,
+      data: { ranking: page, profile: { nickname: null, avatarUrl: null }, joined: true },
+    })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'first' })
+    services.enterResults.push({ ok: false, error: { code: 'NETWORK', message: 'timeout' } })
+
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'second' })
+
+    expect(store.getState().entryError).toBe('network')
+    expect(store.getState().rankingStatus).toBe('stale')
+    expect(store.getState().ranking?.rows[0].memberKey).toBe('a')
+
+    services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: makePage('G1', [makeRow(1, 'b', 50)]),
+        profile: { nickname: null, avatarUrl: null },
+        joined: false,
+      },
+    })
+    await store.getState().retryEnter()
+    expect(services.enterCalls[2]).toEqual({ cloudID: 'cid' })
+    expect(store.getState().entryError).toBeNull()
+    expect(store.getState().rankingStatus).toBe('ready')
+    expect(store.getState().ranking?.rows[0].memberKey).toBe('b')
+  })
+})
+
+describe('ranking', () => {
+  async function entered() {
+    const context = setup()
+    context.services.openDataResults.push(okOpenData)
+    context.services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: { ...makePage('G1', [makeRow(1, 'a', 30)]), nextCursor: 'c1', memberCount: 2 },
+        profile: { nickname: null, avatarUrl: null },
+        joined: true,
+      },
+    })
+    await context.store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T' })
+    return context
+  }
+
+  test('the next page is appended', async () => {
+    const { services, store } = await entered()
+    services.callResults.getRanking = [{ ok: true, data: makePage('G1', [makeRow(2, 'b', 10)]) }]
+    await store.getState().loadMoreRanking()
+    expect(services.calls[0]).toEqual({
+      action: 'getRanking',
+      input: { groupId: 'G1', period: 'all', cursor: 'c1' },
+    })
+    expect(store.getState().ranking?.rows.map((r) => r.memberKey)).toEqual(['a', 'b'])
+    expect(store.getState().ranking?.nextCursor).toBeNull()
+  })
+
+  test('switching period asks the server for that period', async () => {
+    const { services, store } = await entered()
+    services.callResults.getRanking = [
+      { ok: true, data: { ...makePage('G1', [makeRow(1, 'z', 3)]), period: 'today' } },
+    ]
+    await store.getState().selectPeriod('today')
+    expect(services.calls[0].input).toEqual({ groupId: 'G1', period: 'today' })
+    expect(store.getState().period).toBe('today')
+    expect(store.getState().ranking?.rows[0].memberKey).toBe('z')
+  })
+})
+
+describe('playing and profile', () => {
+  test('a finished round submits once per request id and reports the rank move', async () => {
+    const { services, store } = setup()
+    store.setState({
+      currentGroupId: 'G1',
+      ranking: { ...makePage('G1', []), me: makeRow(5, 'me', 1, true), fetchedAt: 0 },
+    })
+    services.callResults.startRound = [
+      { ok: true, data: { roundToken: 'r1', startedAt: 0, durationMs: 10_000, expiresAt: 1 } },
+    ]
+    services.callResults.submitScore = [
+      { ok: false, error: { code: 'NETWORK', message: 'lost' } },
+      { ok: true, data: { score: 40, best: { today: 40, week: 40, all: 40 }, applied: true } },
+    ]
+    services.callResults.getRanking = [
+      { ok: true, data: makePage('G1', [makeRow(2, 'me', 40, true)], makeRow(2, 'me', 40, true)) },
+    ]
+    await store.getState().startRound()
+    await store.getState().finishRound(40)
+
+    const submits = services.calls.filter((call) => call.action === 'submitScore')
+    expect(submits).toHaveLength(2)
+    expect(submits[0].input).toEqual(submits[1].input)
+    expect(store.getState().rankMove).toBe('上升 3 名，你现在排第 2 名')
+  })
+
+  test('saving a profile uploads the avatar first and refreshes the ranking', async () => {
+    const { services, store } = setup()
+    store.setState({ currentGroupId: 'G1' })
+    services.callResults.updateProfile = [
+      { ok: true, data: { nickname: '小明', avatarUrl: 'cloud://env/avatars/a.png' } },
+    ]
+    services.callResults.getRanking = [{ ok: true, data: makePage('G1', []) }]
+    const saved = await store
+      .getState()
+      .saveProfile({ nickname: '  小明 ', avatarTempPath: 'wxfile://tmp/a.png' })
+    expect(saved).toBe(true)
+    expect(services.calls[0]).toEqual({
+      action: 'updateProfile',
+      input: { nickname: '小明', avatarUrl: 'cloud://env/avatars/a.png' },
+    })
+    expect(services.calls[1].action).toBe('getRanking')
+  })
+
+  test('a too-long nickname is refused before any call', async () => {
+    const { services, store } = setup()
+    const saved = await store
+      .getState()
+      .saveProfile({ nickname: '长'.repeat(21), avatarTempPath: null })
+    expect(saved).toBe(false)
+    expect(store.getState().profileError).toContain('20')
+    expect(services.calls).toHaveLength(0)
+  })
+})

@@ -1,0 +1,108 @@
+// Seam: pure client rules in src/core (no platform, no React).
+import { chooseGroupOpenDataApi, compareVersions } from '../../src/core/base-library'
+import { classifyEntry } from '../../src/core/group-entry'
+import type { RankingRow } from '../../src/core/contract'
+import {
+  appendRows,
+  describeRankMove,
+  displayName,
+  pinnedMyRow,
+  splitPodium,
+} from '../../src/core/ranking-view'
+import { buildSharePayload } from '../../src/core/share-payload'
+
+const row = (rank: number, memberKey: string, isMe = false): RankingRow => ({
+  rank,
+  memberKey,
+  nickname: `m${rank}`,
+  avatarUrl: null,
+  score: 100 - rank,
+  isMe,
+})
+
+describe('base library', () => {
+  test.each([
+    ['2.17.3', '2.17.3', 0],
+    ['2.17.10', '2.17.3', 1],
+    ['2.9.9', '2.10.0', -1],
+    ['3', '2.99.99', 1],
+    ['2.17', '2.17.0', 0],
+  ])('compareVersions(%s, %s) = %d', (a, b, expected) => {
+    expect(compareVersions(a, b)).toBe(expected)
+  })
+
+  test('getGroupEnterInfo from 2.17.3, getShareInfo below', () => {
+    expect(chooseGroupOpenDataApi('2.17.3')).toBe('getGroupEnterInfo')
+    expect(chooseGroupOpenDataApi('3.7.8')).toBe('getGroupEnterInfo')
+    expect(chooseGroupOpenDataApi('2.17.2')).toBe('getShareInfo')
+    expect(chooseGroupOpenDataApi('2.10.4')).toBe('getShareInfo')
+  })
+})
+
+describe('classifyEntry', () => {
+  test('a ticket means a group, keyed by scene and ticket', () => {
+    expect(classifyEntry({ scene: 1044, shareTicket: 'T' })).toEqual({
+      kind: 'group',
+      shareTicket: 'T',
+      key: '1044:T',
+    })
+  })
+
+  test('single chat, ticketless group card and other scenes carry no group', () => {
+    expect(classifyEntry({ scene: 1007 })).toMatchObject({
+      kind: 'no-group',
+      reason: 'single-chat',
+    })
+    expect(classifyEntry({ scene: 1008 })).toMatchObject({
+      kind: 'no-group',
+      reason: 'group-without-ticket',
+    })
+    expect(classifyEntry({ scene: 1044, shareTicket: '' })).toMatchObject({
+      reason: 'group-without-ticket',
+    })
+    expect(classifyEntry({ scene: 1001 })).toMatchObject({ kind: 'no-group', reason: 'elsewhere' })
+  })
+})
+
+describe('ranking view', () => {
+  test('appendRows drops members already shown', () => {
+    const merged = appendRows([row(1, 'a'), row(2, 'b')], [row(2, 'b'), row(3, 'c')])
+    expect(merged.map((r) => r.memberKey)).toEqual(['a', 'b', 'c'])
+  })
+
+  test('podium takes the top three', () => {
+    const { podium, rest } = splitPodium([row(1, 'a'), row(2, 'b'), row(3, 'c'), row(4, 'd')])
+    expect(podium.map((r) => r.rank)).toEqual([1, 2, 3])
+    expect(rest.map((r) => r.rank)).toEqual([4])
+  })
+
+  test('my row is pinned only when it is not loaded', () => {
+    const me = row(120, 'me', true)
+    expect(pinnedMyRow([row(1, 'a')], me)).toBe(me)
+    expect(pinnedMyRow([row(1, 'a'), me], me)).toBeNull()
+    expect(pinnedMyRow([row(1, 'a')], null)).toBeNull()
+  })
+
+  test('members without a nickname get a neutral name', () => {
+    expect(displayName({ nickname: null })).toBe('群成员')
+    expect(displayName({ nickname: '   ' })).toBe('群成员')
+    expect(displayName({ nickname: '小明' })).toBe('小明')
+  })
+
+  test('rank moves are described', () => {
+    expect(describeRankMove(5, 3)).toBe('上升 2 名，你现在排第 3 名')
+    expect(describeRankMove(null, 4)).toBe('你现在排第 4 名')
+    expect(describeRankMove(2, 2)).toBe('你现在排第 2 名')
+    expect(describeRankMove(2, null)).toBeNull()
+  })
+})
+
+describe('share payload', () => {
+  test('names the rank and points at the ranking page without a group id', () => {
+    expect(buildSharePayload({ myRank: 3, period: 'week' })).toEqual({
+      title: '我在群本周排行榜排第 3 名，来挑战我！',
+      path: '/pages/ranking/index?from=share',
+    })
+    expect(buildSharePayload({ myRank: null, period: 'all' }).title).toBe('来群总排行榜一较高下！')
+  })
+})

@@ -1,0 +1,76 @@
+/** A scripted PlatformServices for store tests: the same port the weapp and H5 edges implement. */
+import type { GroupOpenDataApi } from '../../../src/core/base-library'
+import type { ActionName, RankingPage, RankingRow } from '../../../src/core/contract'
+import type {
+  CallResult,
+  GroupCredential,
+  GroupOpenDataResult,
+  PlatformServices,
+} from '../../../src/store/services'
+
+export interface FakeServices extends PlatformServices {
+  sdk: string
+  openDataResults: GroupOpenDataResult[]
+  openDataCalls: Array<{ shareTicket: string; api: GroupOpenDataApi }>
+  enterResults: Array<CallResult<unknown>>
+  enterCalls: GroupCredential[]
+  callResults: Partial<Record<ActionName, Array<CallResult<unknown>>>>
+  calls: Array<{ action: ActionName; input: unknown }>
+  cache: Map<string, unknown>
+}
+
+export function makeRow(rank: number, memberKey: string, score: number, isMe = false): RankingRow {
+  return { rank, memberKey, nickname: `n-${memberKey}`, avatarUrl: null, score, isMe }
+}
+
+export function makePage(
+  groupId: string,
+  rows: RankingRow[],
+  me: RankingRow | null = null,
+): RankingPage {
+  return { groupId, period: 'all', rows, nextCursor: null, me, memberCount: rows.length }
+}
+
+export function createFakeServices(): FakeServices {
+  const fake: FakeServices = {
+    sdk: '3.7.8',
+    openDataResults: [],
+    openDataCalls: [],
+    enterResults: [],
+    enterCalls: [],
+    callResults: {},
+    calls: [],
+    cache: new Map(),
+    sdkVersion: () => fake.sdk,
+    async getGroupOpenData(shareTicket, api) {
+      fake.openDataCalls.push({ shareTicket, api })
+      const next = fake.openDataResults.shift()
+      if (!next) throw new Error('no scripted open data result')
+      return next
+    },
+    async enterGroup(credential) {
+      fake.enterCalls.push(credential)
+      const next = fake.enterResults.shift()
+      if (!next) throw new Error('no scripted enterGroup result')
+      return next as never
+    },
+    async call(action, input) {
+      fake.calls.push({ action, input })
+      const next = fake.callResults[action]?.shift()
+      if (!next) throw new Error(`no scripted result for ${action}`)
+      return next as never
+    },
+    async uploadAvatar(path) {
+      return { ok: true, data: { fileId: `cloud://env/avatars/${path.split('/').pop()}` } }
+    },
+    readCache<T>(key: string) {
+      return (fake.cache.get(key) as T | undefined) ?? null
+    },
+    writeCache(key, value) {
+      fake.cache.set(key, JSON.parse(JSON.stringify(value)))
+    },
+    newRequestId: () => `req-${fake.calls.length}`,
+    now: () => 1_700_000_000_000,
+  }
+  return fake
+}
