@@ -3,18 +3,8 @@ import './app.css'
 import Taro, { useDidShow, useLaunch } from '@tarojs/taro'
 import type { PropsWithChildren } from 'react'
 
-import type { EnterOptions } from './core/group-entry'
+import { toEnterOptions } from './platform/enter-options'
 import { appStore } from './store'
-
-function toEnterOptions(options: unknown): EnterOptions {
-  const source = (typeof options === 'object' && options !== null ? options : {}) as EnterOptions
-  return {
-    scene: source.scene,
-    shareTicket: source.shareTicket,
-    path: source.path,
-    query: source.query,
-  }
-}
 
 function App({ children }: PropsWithChildren) {
   // Cold start: the launch options carry the card's scene and shareTicket.
@@ -24,8 +14,7 @@ function App({ children }: PropsWithChildren) {
   // Hot start (a card tapped while the app is in the background) arrives only through onShow.
   // The store skips the opening it already handled at launch.
   useDidShow((options) => {
-    const enterOptions = options ?? Taro.getEnterOptionsSync()
-    void appStore.getState().enterFromOptions(toEnterOptions(enterOptions))
+    void appStore.getState().enterFromOptions(toEnterOptions(options ?? Taro.getEnterOptionsSync()))
   })
   return children
 }

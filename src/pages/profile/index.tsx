@@ -5,14 +5,10 @@ import Taro, { useLoad } from '@tarojs/taro'
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 
-import { Avatar } from '../../components/avatar'
+import { AvatarPicker } from '../../components/avatar-picker'
 import { PrivacyPopup } from '../../components/privacy-popup'
 import { NICKNAME_MAX_LENGTH } from '../../core/contract'
 import { appStore, useAppStore } from '../../store'
-
-interface ChooseAvatarDetail {
-  avatarUrl?: string
-}
 
 /**
  * Avatar through `open-type="chooseAvatar"`, nickname through `type="nickname"`: getUserProfile
@@ -52,17 +48,10 @@ export default function ProfilePage() {
           void submit(typeof value.nickname === 'string' ? value.nickname : '')
         }}
       >
-        <Button
-          className="profile-page__avatar"
-          id="choose-avatar"
-          openType="chooseAvatar"
-          onChooseAvatar={(event) => {
-            const detail = event.detail as ChooseAvatarDetail
-            if (detail.avatarUrl) setAvatarTempPath(detail.avatarUrl)
-          }}
-        >
-          <Avatar url={avatarTempPath ?? profile?.avatarUrl ?? null} size="large" />
-        </Button>
+        <AvatarPicker
+          url={avatarTempPath ?? profile?.avatarUrl ?? null}
+          onPicked={setAvatarTempPath}
+        />
         <Text className="muted profile-page__hint">点击头像从微信选择</Text>
         <View className="profile-page__field">
           <Text>昵称</Text>
