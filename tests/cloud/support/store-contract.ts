@@ -1,0 +1,447 @@
+// The storage port's contract, run against every adapter (SQLite and CloudBase-on-stand-in).
+import type { PeriodKeys } from '../../../cloudfunctions/core/periods'
+import { periodKeys } from '../../../cloudfunctions/core/periods'
+import type { LeaderboardStore, MembershipRecord } from '../../../cloudfunctions/core/store'
+
+export interface StoreHarness {
+  store: LeaderboardStore
+  /** Full content of the backing storage, to prove an operation wrote nothing. */
+  dump(): unknown
+  close(): void | Promise<void>
+}
+
+const T0 = Date.UTC(2024, 4, 15, 4, 0, 0) // Wednesday 12:00 in Shanghai
+const KEYS = periodKeys(T0)
+const KEY_LIST = [KEYS.today, KEYS.week, KEYS.all]
+
+function member(groupId: string, openid: string, joinedAt = T0): MembershipRecord {
+  return { groupId, openid, memberKey: `key-${openid}`.padEnd(22, '0').slice(0, 22), joinedAt }
+}
+
+let tokenCounter = 0
+
+/** Records a score the way submitScore does: a fresh round, then applyScore. */
+async function record(
+  store: LeaderboardStore,
+  openid: string,
+  score: number,
+  achievedAt: number,
+  keys: PeriodKeys = KEYS,
+) {
+  const token = `token-${openid}-${++tokenCounter}`.padEnd(16, 'x')
+  await store.createRound(
+    { token, openid, startedAt: achievedAt - 10_000, expiresAt: achievedAt + 60_000 },
+    0,
+  )
+  const result = await store.applyScore({
+    token,
+    openid,
+    requestId: `req-${tokenCounter}`,
+    score,
+    achievedAt,
+    periodKeys: keys,
+  })
+  return { token, result }
+}
+
+export function describeStoreContract(
+  adapterName: string,
+  createHarness: () => StoreHarness | Promise<StoreHarness>,
+): void {
+  describe(`LeaderboardStore contract: ${adapterName}`, () => {
+    let harness: StoreHarness
+    let store: LeaderboardStore
+
+    beforeEach(async () => {
+      harness = await createHarness()
+      store = harness.store
+    })
+
+    afterEach(async () => {
+      await harness.close()
+    })
+
+    describe('memberships', () => {
+      it('binds idempotently and reports joined only for the call that created it', async () => {
+        const first = await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        const second = await store.joinGroup(member('G1', 'alice', T0 + 5), KEY_LIST)
+
+        expect(first.joined).toBe(true)
+        expect(second.joined).toBe(false)
+        expect(second.membership).toEqual(member('G1', 'alice'))
+        expect(await store.countMembers('G1')).toBe(1)
+      })
+
+      it('lets exactly one of many concurrent binds of the same member create it', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.joinGroup(member('G1', 'alice'), KEY_LIST)),
+        )
+
+        expect(results.filter((result) => result.joined)).toHaveLength(1)
+        expect(await store.countMembers('G1')).toBe(1)
+      })
+
+      it('lists a player memberships oldest first and counts members per group', async () => {
+        await store.joinGroup(member('G2', 'alice', T0 + 10), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice', T0), KEY_LIST)
+        await store.joinGroup(member('G1', 'bob', T0), KEY_LIST)
+
+        const groups = await store.listMemberships('alice')
+
+        expect(groups.map((m) => m.groupId)).toEqual(['G1', 'G2'])
+        expect(await store.countMembers('G1')).toBe(2)
+        expect(await store.countMembers('G3')).toBe(0)
+        expect(await store.getMembership('G2', 'bob')).toBeNull()
+      })
+
+      it('leaving removes the membership and its ranking rows but keeps the player bests', async () => {
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await record(store, 'alice', 50, T0)
+
+        const left = await store.leaveGroup('G1', 'alice')
+        const again = await store.leaveGroup('G1', 'alice')
+
+        expect([left, again]).toEqual([true, false])
+        expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toBeNull()
+        await store.joinGroup(member('G1', 'alice', T0 + 1), KEY_LIST)
+        expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toMatchObject({ score: 50 })
+      })
+    })
+
+    describe('scores', () => {
+      it('counts a score in every group, including groups joined later', async () => {
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await record(store, 'alice', 42, T0)
+
+        await store.joinGroup(member('G2', 'alice', T0 + 1000), KEY_LIST)
+
+        for (const groupId of ['G1', 'G2']) {
+          for (const key of KEY_LIST) {
+            expect(await store.getRankingEntry(groupId, key, 'alice')).toEqual({
+              openid: 'alice',
+              memberKey: member(groupId, 'alice').memberKey,
+              score: 42,
+              achievedAt: T0,
+            })
+          }
+        }
+      })
+
+      it('keeps the best per period: higher replaces, equal keeps the earlier achievement', async () => {
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        const first = await record(store, 'alice', 60, T0)
+        const lower = await record(store, 'alice', 10, T0 + 1000)
+        const equal = await record(store, 'alice', 60, T0 + 2000)
+
+        expect(first.result).toEqual({ status: 'applied', best: { today: 60, week: 60, all: 60 } })
+        expect(lower.result).toEqual({ status: 'applied', best: { today: 60, week: 60, all: 60 } })
+        expect(equal.result).toEqual({ status: 'applied', best: { today: 60, week: 60, all: 60 } })
+        expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toMatchObject({
+          score: 60,
+          achievedAt: T0,
+        })
+        await record(store, 'alice', 61, T0 + 3000)
+        expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toMatchObject({
+          score: 61,
+          achievedAt: T0 + 3000,
+        })
+      })
+
+      it('starts a new day key fresh while all-time keeps the best', async () => {
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await record(store, 'alice', 80, T0)
+        const nextDay = T0 + 24 * 3600 * 1000
+        const keys = periodKeys(nextDay)
+
+        const { result } = await record(store, 'alice', 30, nextDay, keys)
+
+        expect(result).toEqual({ status: 'applied', best: { today: 30, week: 80, all: 80 } })
+        expect(await store.getRankingEntry('G1', keys.today, 'alice')).toMatchObject({ score: 30 })
+      })
+
+      it('consumes a round once: concurrent submissions leave one winner', async () => {
+        await store.createRound(
+          { token: 'round-token-0001', openid: 'alice', startedAt: T0, expiresAt: T0 + 1e5 },
+          0,
+        )
+
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            store.applyScore({
+              token: 'round-token-0001',
+              openid: 'alice',
+              requestId: `request-${i}`,
+              score: 10 + i,
+              achievedAt: T0 + 10_000,
+              periodKeys: KEYS,
+            }),
+          ),
+        )
+
+        const winners = results.flatMap((result, i) => (result.status === 'applied' ? [i] : []))
+        expect(winners).toHaveLength(1)
+        const round = await store.getRound('round-token-0001')
+        expect(round).toMatchObject({
+          used: true,
+          usedRequestId: `request-${winners[0]}`,
+          usedScore: 10 + winners[0]!,
+          usedAt: T0 + 10_000,
+          result: { today: 10 + winners[0]!, week: 10 + winners[0]!, all: 10 + winners[0]! },
+        })
+      })
+
+      it('refuses another player round and writes nothing', async () => {
+        await store.createRound(
+          { token: 'round-token-0002', openid: 'alice', startedAt: T0, expiresAt: T0 + 1e5 },
+          0,
+        )
+        const before = harness.dump()
+
+        const result = await store.applyScore({
+          token: 'round-token-0002',
+          openid: 'mallory',
+          requestId: 'request-x',
+          score: 99,
+          achievedAt: T0 + 10_000,
+          periodKeys: KEYS,
+        })
+
+        expect(result).toEqual({ status: 'conflict' })
+        expect(harness.dump()).toEqual(before)
+      })
+
+      it('resumes an applied round idempotently', async () => {
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        const { token } = await record(store, 'alice', 70, T0)
+        const round = (await store.getRound(token))!
+        const before = harness.dump()
+
+        const best = await store.resumeScore(round, KEYS)
+
+        expect(best).toEqual({ today: 70, week: 70, all: 70 })
+        expect(harness.dump()).toEqual(before)
+      })
+
+      it('raises bests correctly under concurrent submissions of one player', async () => {
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G2', 'alice'), KEY_LIST)
+        const scores = [5, 90, 33, 90, 12, 77]
+
+        await Promise.all(scores.map((score, i) => record(store, 'alice', score, T0 + i)))
+
+        for (const groupId of ['G1', 'G2']) {
+          expect(await store.getRankingEntry(groupId, KEYS.all, 'alice')).toMatchObject({
+            score: 90,
+            achievedAt: T0 + 1,
+          })
+        }
+      })
+
+      it('drops the player expired rounds when starting a new one', async () => {
+        await store.createRound(
+          { token: 'old-round-000001', openid: 'alice', startedAt: 0, expiresAt: 10 },
+          0,
+        )
+        await store.createRound(
+          { token: 'bob-round-000001', openid: 'bob', startedAt: 0, expiresAt: 10 },
+          0,
+        )
+
+        await store.createRound(
+          { token: 'new-round-000001', openid: 'alice', startedAt: T0, expiresAt: T0 + 1 },
+          T0 - 1,
+        )
+
+        expect(await store.getRound('old-round-000001')).toBeNull()
+        expect(await store.getRound('bob-round-000001')).not.toBeNull()
+        expect(await store.getRound('new-round-000001')).toMatchObject({
+          used: false,
+          result: null,
+        })
+      })
+    })
+
+    describe('rankings', () => {
+      async function seedGroup(scores: Array<[string, number, number]>) {
+        for (const [openid] of scores) await store.joinGroup(member('G1', openid), KEY_LIST)
+        for (const [openid, score, at] of scores) await record(store, openid, score, at)
+      }
+
+      it('orders by score desc, then earlier achievement, then member key', async () => {
+        await seedGroup([
+          ['carol', 50, T0 + 2],
+          ['alice', 70, T0 + 5],
+          ['bob', 50, T0 + 1],
+          ['dave', 50, T0 + 1],
+          ['erin', 10, T0],
+        ])
+        await store.joinGroup(member('G1', 'frank'), KEY_LIST) // member without a score
+
+        const page = await store.getRankingPage({
+          groupId: 'G1',
+          periodKey: KEYS.all,
+          after: null,
+          limit: 10,
+        })
+
+        expect(page.map((entry) => entry.openid)).toEqual(['alice', 'bob', 'dave', 'carol', 'erin'])
+        expect(await store.countMembers('G1')).toBe(6)
+      })
+
+      it('pages with keyset cursors and counts rows ahead of a position', async () => {
+        const scores: Array<[string, number, number]> = Array.from({ length: 7 }, (_, i) => [
+          `p${i}`,
+          100 - (i % 3) * 10,
+          T0 + i,
+        ])
+        await seedGroup(scores)
+
+        const first = await store.getRankingPage({
+          groupId: 'G1',
+          periodKey: KEYS.all,
+          after: null,
+          limit: 3,
+        })
+        const second = await store.getRankingPage({
+          groupId: 'G1',
+          periodKey: KEYS.all,
+          after: first[2]!,
+          limit: 3,
+        })
+        const third = await store.getRankingPage({
+          groupId: 'G1',
+          periodKey: KEYS.all,
+          after: second[2]!,
+          limit: 3,
+        })
+
+        const order = [...first, ...second, ...third].map((entry) => entry.openid)
+        expect(order).toEqual(['p0', 'p3', 'p6', 'p1', 'p4', 'p2', 'p5'])
+        for (const [index, openid] of order.entries()) {
+          const entry = (await store.getRankingEntry('G1', KEYS.all, openid))!
+          expect(await store.countAhead('G1', KEYS.all, entry)).toBe(index)
+        }
+      })
+
+      it('returns profiles with the rows', async () => {
+        await seedGroup([['alice', 10, T0]])
+        await store.updateProfile(
+          'alice',
+          { nickname: 'Alice', avatarUrl: 'cloud://env.b/a.png' },
+          T0,
+        )
+
+        const [row] = await store.getRankingPage({
+          groupId: 'G1',
+          periodKey: KEYS.all,
+          after: null,
+          limit: 1,
+        })
+
+        expect(row).toMatchObject({
+          nickname: 'Alice',
+          avatarUrl: 'cloud://env.b/a.png',
+          score: 10,
+        })
+      })
+
+      it('serves a page larger than one backend page', async () => {
+        const players = Array.from({ length: 130 }, (_, i): [string, number, number] => [
+          `m${String(i).padStart(3, '0')}`,
+          i % 50,
+          T0 + i,
+        ])
+        await seedGroup(players)
+
+        const page = await store.getRankingPage({
+          groupId: 'G1',
+          periodKey: KEYS.all,
+          after: null,
+          limit: 101,
+        })
+
+        expect(page).toHaveLength(101)
+        expect(page[0]).toMatchObject({ openid: 'm049', score: 49 })
+      }, 30_000)
+    })
+
+    describe('profiles', () => {
+      it('starts empty, applies partial patches, and clears with null', async () => {
+        expect(await store.getProfile('alice')).toEqual({ nickname: null, avatarUrl: null })
+
+        await store.updateProfile('alice', { nickname: 'Al' }, T0)
+        await store.updateProfile('alice', { avatarUrl: 'cloud://env.b/a.png' }, T0)
+        const same = await store.updateProfile('alice', { avatarUrl: 'cloud://env.b/a.png' }, T0)
+        const cleared = await store.updateProfile('alice', { nickname: null }, T0 + 1)
+
+        expect(same).toEqual({ nickname: 'Al', avatarUrl: 'cloud://env.b/a.png' })
+        expect(cleared).toEqual({ nickname: null, avatarUrl: 'cloud://env.b/a.png' })
+      })
+
+      it('keeps both fields when two patches race on a new profile', async () => {
+        await Promise.all([
+          store.updateProfile('alice', { nickname: 'Al' }, T0),
+          store.updateProfile('alice', { avatarUrl: 'cloud://env.b/a.png' }, T0),
+        ])
+
+        expect(await store.getProfile('alice')).toEqual({
+          nickname: 'Al',
+          avatarUrl: 'cloud://env.b/a.png',
+        })
+      })
+    })
+
+    describe('rate limits', () => {
+      it('admits exactly the limit within a window, even concurrently, then a new window', async () => {
+        const hit = { openid: 'alice', bucket: 'submitScore', windowStart: 60_000, limit: 5 }
+
+        const results = await Promise.all(
+          Array.from({ length: 12 }, () => store.takeRateLimit(hit)),
+        )
+        const before = harness.dump()
+        const rejected = await store.takeRateLimit(hit)
+        const after = harness.dump()
+        const nextWindow = await store.takeRateLimit({ ...hit, windowStart: 120_000 })
+
+        expect(results.filter(Boolean)).toHaveLength(5)
+        expect(rejected).toBe(false)
+        expect(after).toEqual(before)
+        expect(nextWindow).toBe(true)
+        expect(await store.takeRateLimit({ ...hit, bucket: 'startRound', limit: 0 })).toBe(false)
+      })
+    })
+
+    describe('deleting a player', () => {
+      it('removes everything about the player and nothing about others', async () => {
+        await store.joinGroup(member('G1', 'bob'), KEY_LIST)
+        await record(store, 'bob', 20, T0)
+        await store.updateProfile('bob', { nickname: 'Bob' }, T0)
+        const othersOnly = harness.dump()
+        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await record(store, 'alice', 30, T0)
+        await store.updateProfile('alice', { nickname: 'Al' }, T0)
+        await store.takeRateLimit({
+          openid: 'alice',
+          bucket: 'submitScore',
+          windowStart: 0,
+          limit: 5,
+        })
+
+        await store.deleteUserData('alice')
+
+        expect(await store.countMembers('G1')).toBe(1)
+        expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toBeNull()
+        expect(await store.getProfile('alice')).toEqual({ nickname: null, avatarUrl: null })
+        expect(await store.listMemberships('alice')).toEqual([])
+        expect(stripRounds(harness.dump())).toEqual(stripRounds(othersOnly))
+      })
+    })
+  })
+}
+
+/** Bob's round survives deletion of Alice; compare everything else exactly. */
+function stripRounds(dump: unknown): unknown {
+  return JSON.parse(JSON.stringify(dump), (key, value: unknown) =>
+    key === 'rounds' || key === 'lb_rounds' ? undefined : value,
+  )
+}
