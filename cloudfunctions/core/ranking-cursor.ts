@@ -24,8 +24,6 @@ interface CursorWire {
 
 const MAX_CURSOR_LENGTH = 512
 const BASE64URL = /^[A-Za-z0-9_-]+$/
-/** Ranks and scores stay far below this; anything larger is a forged cursor. */
-const MAX_SAFE = 2 ** 40
 
 export function encodeCursor(cursor: RankingCursor): string {
   const wire: CursorWire = {
@@ -41,7 +39,12 @@ export function encodeCursor(cursor: RankingCursor): string {
 }
 
 function isBoundedInt(value: unknown, min: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_SAFE
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= min &&
+    value <= Number.MAX_SAFE_INTEGER
+  )
 }
 
 /**
