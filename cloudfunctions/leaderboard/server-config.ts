@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+/**
+ * Server-side settings of the leaderboard function. Environment variables (set in the CloudBase
+ * console, "函数配置 → 环境变量") win over `server-config.json` next to the deployed index.js.
+ * Neither ever lives in the repository: copy `server-config.example.json`.
+ */
+export interface ServerConfig {
+  /** Keys member keys (HMAC). Required; at least 16 characters; never change it casually. */
+  memberKeySalt: string
+  /** The mini program's AppSecret, for code2Session on the legacy encryptedData path. */
+  appSecret: string | null
+  /** Collection name prefix; default `lb_`. */
+  collectionPrefix: string
+}
+
+export const ENV_VARS = {
+  memberKeySalt: 'LEADERBOARD_MEMBER_KEY_SALT',
+  appSecret: 'LEADERBOARD_APP_SECRET',
+  collectionPrefix: 'LEADERBOARD_COLLECTION_PREFIX',
+} as const
+
+export const CONFIG_FILE = 'server-config.json'
+
+type Environment = Readonly<Record<string, string | undefined>>
+
+function readFile(dir: string): Partial<Record<keyof ServerConfig, unknown>> {
+  const path = join(dir, CONFIG_FILE)
+  if (!existsSync(path)) return {}
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new Error(`${CONFIG_FILE} is not an object`)
+  return parsed as Partial<Record<keyof ServerConfig, unknown>>
+}
+
+function pick(env: Environment, file: Record<string, unknown>, key: keyof ServerConfig) {
+  const fromEnv = env[ENV_VARS[key]]
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  const fromFile = file[key]
+  return typeof fromFile === 'string' && fromFile !== '' ? fromFile : null
+}
+
+export function loadServerConfig(dir: string, env: Environment = process.env): ServerConfig {
+  const file = readFile(dir)
+  const memberKeySalt = pick(env, file, 'memberKeySalt')
+  if (memberKeySalt === null || memberKeySalt.length < 16) {
+    throw new Error(
+      `${ENV_VARS.memberKeySalt} (or memberKeySalt in ${CONFIG_FILE}) must be set to a secret ` +
+        'of at least 16 characters',
+    )
+  }
+  return {
+    memberKeySalt,
+    appSecret: pick(env, file, 'appSecret'),
+    collectionPrefix: pick(env, file, 'collectionPrefix') ?? 'lb_',
+  }
+}

@@ -1,0 +1,85 @@
+// Seam: the deployable bundle (npm run build:cloud) loaded by plain Node, as CloudBase loads it.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const ROOT = resolve(__dirname, '../..')
+
+/** Runs in a fresh Node process: loads the bundle like the platform and calls main both ways. */
+const PROBE = `
+const bundle = require(process.argv[1])
+const report = { exports: Object.keys(bundle).sort() }
+process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID'
+process.env.WX_OPENID = 'alice'
+process.env.WX_APPID = 'wxbundletest'
+;(async () => {
+  const wired = bundle.createMain({
+    store: { getProfile: async (openid) => ({ nickname: 'n-' + openid, avatarUrl: null }) },
+    openApi: {},
+    clock: { now: () => 0 },
+    logger: { error: () => {} },
+    memberKeySalt: 'bundle-test-salt',
+  })
+  report.wired = await wired({ action: 'getProfile', userInfo: { openId: 'x' } })
+  report.unconfigured = await bundle.main({ action: 'getProfile' })
+  process.env.LEADERBOARD_MEMBER_KEY_SALT = 'bundle-test-salt-0123456789'
+  // Offline, the real CloudBase call fails; the SDK's stray rejection must not kill the process.
+  report.offline = await bundle.main({ action: 'getProfile' })
+  await new Promise((r) => setTimeout(r, 200))
+  process.stdout.write(JSON.stringify(report))
+  process.exit(0)
+})()
+`
+
+describe('bundled leaderboard function', () => {
+  let outDir: string
+
+  beforeAll(() => {
+    outDir = mkdtempSync(join(tmpdir(), 'lb-bundle-'))
+    const built = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/build-cloudfunctions.ts'), '--out', outDir],
+      { cwd: ROOT, encoding: 'utf8' },
+    )
+    if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`)
+  }, 60_000)
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+
+  it('ships index.js with its package.json (wx-server-sdk pinned) and config.json', () => {
+    const dir = join(outDir, 'leaderboard')
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+
+    expect(pkg).toMatchObject({ main: 'index.js', dependencies: { 'wx-server-sdk': '4.0.2' } })
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      permissions: { openapi: [] },
+    })
+    expect(existsSync(join(dir, 'server-config.example.json'))).toBe(false)
+  })
+
+  it('inlines shared code but never the local-only better-sqlite3 or mingo', () => {
+    const code = readFileSync(join(outDir, 'leaderboard/index.js'), 'utf8')
+
+    expect(code).not.toMatch(/better-sqlite3|mingo/)
+    expect(code).toContain('require("wx-server-sdk")')
+    expect(code).toContain('UNKNOWN_ACTION')
+  })
+
+  it('loads in plain Node, exports main, and answers with envelopes', () => {
+    const run = spawnSync(process.execPath, ['-e', PROBE, join(outDir, 'leaderboard/index.js')], {
+      encoding: 'utf8',
+      // wx-server-sdk is external: resolve it from the project, as the function's own
+      // node_modules would provide it on the platform.
+      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+      timeout: 60_000,
+    })
+
+    expect(run.status).toBe(0)
+    const report = JSON.parse(run.stdout)
+    expect(report.exports).toEqual(expect.arrayContaining(['createMain', 'main']))
+    expect(report.wired).toEqual({ ok: true, data: { nickname: 'n-alice', avatarUrl: null } })
+    expect(report.unconfigured).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+    expect(report.offline).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+  }, 60_000)
+})
