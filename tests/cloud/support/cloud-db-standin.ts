@@ -274,8 +274,29 @@ class StandinQuery implements CloudQuery {
     return this.next({ limit: max })
   }
 
+  /**
+   * Documents the query can match: by `_id` when it pins one (like the primary index), then
+   * narrowed by plain equality conjuncts (like a secondary index) before mingo sees them. Only a
+   * speed-up: mingo still evaluates the whole query on what is left.
+   */
+  private candidates(): CloudDoc[] {
+    const docs = this.db.docs(this.name)
+    const ids = pinnedIds(this.state.where)
+    const pool =
+      ids === null
+        ? [...docs.values()]
+        : ids.flatMap((id) => {
+            const doc = docs.get(id)
+            return doc ? [doc] : []
+          })
+    const equalities = equalityConjuncts(this.state.where)
+    return equalities.length === 0
+      ? pool
+      : pool.filter((doc) => equalities.every(([field, value]) => doc[field] === value))
+  }
+
   private matches(): CloudDoc[] {
-    return new Query(this.state.where).find<CloudDoc>([...this.db.docs(this.name).values()]).all()
+    return new Query(this.state.where).find<CloudDoc>(this.candidates()).all()
   }
 
   async get(): Promise<{ data: CloudDoc[] }> {
@@ -288,7 +309,7 @@ class StandinQuery implements CloudQuery {
         `collection.get:fail -501007 invalid parameters. limit must not exceed ${SERVER_MAX_LIMIT}`,
       )
     }
-    let cursor = new Query(this.state.where).find<CloudDoc>([...this.db.docs(this.name).values()])
+    let cursor = new Query(this.state.where).find<CloudDoc>(this.candidates())
     if (this.state.orderBy.length > 0) cursor = cursor.sort(Object.fromEntries(this.state.orderBy))
     return { data: clone(cursor.skip(this.state.skip).limit(limit).all()) }
   }
@@ -318,6 +339,38 @@ class StandinQuery implements CloudQuery {
     for (const doc of matched) docs.delete(doc._id)
     return { stats: { removed: matched.length } }
   }
+}
+
+/** The `_id`s a translated query is restricted to by a top-level conjunct, or null. */
+function pinnedIds(query: Json): string[] | null {
+  const id = query._id
+  if (typeof id === 'object' && id !== null) {
+    const { $eq, $in } = id as { $eq?: unknown; $in?: unknown }
+    if (typeof $eq === 'string') return [$eq]
+    if (Array.isArray($in)) return $in.filter((value): value is string => typeof value === 'string')
+  }
+  if (Array.isArray(query.$and)) {
+    for (const clause of query.$and as Json[]) {
+      const ids = pinnedIds(clause)
+      if (ids !== null) return ids
+    }
+  }
+  return null
+}
+
+/** Top-level `{ field: { $eq: string | number | boolean } }` conjuncts of a translated query. */
+function equalityConjuncts(query: Json): Array<[string, unknown]> {
+  const found: Array<[string, unknown]> = []
+  for (const [field, condition] of Object.entries(query)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const clause of condition as Json[]) found.push(...equalityConjuncts(clause))
+    } else if (!field.startsWith('$') && !field.includes('.') && typeof condition === 'object') {
+      const keys = condition === null ? [] : Object.keys(condition)
+      const value = keys.length === 1 ? (condition as Json).$eq : undefined
+      if (['string', 'number', 'boolean'].includes(typeof value)) found.push([field, value])
+    }
+  }
+  return found
 }
 
 function applyAll(doc: CloudDoc, ops: Record<string, Json>): void {
