@@ -7,7 +7,7 @@ import { OpenData, Text, View } from '@tarojs/components'
 export function GroupName({ groupId }: { groupId: string }) {
   return (
     <View className="group-name">
-      <OpenData type="groupName" openGid={groupId} />
+      <OpenData className="group-name__open-data" type="groupName" openGid={groupId} />
       <Text className="group-name__suffix"> 的排行榜</Text>
     </View>
   )

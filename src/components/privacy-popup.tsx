@@ -41,11 +41,10 @@ export function PrivacyPopup() {
       <View className="privacy-popup__card">
         <Text className="privacy-popup__title">用户隐私保护提示</Text>
         <Text className="privacy-popup__text">
-          设置头像和昵称前，请阅读并同意
-          <Text className="link" id="privacy-contract" onClick={() => Taro.openPrivacyContract({})}>
-            《隐私保护指引》
-          </Text>
-          。头像和昵称只会显示在你所在群的排行榜中。
+          设置头像和昵称前，请阅读并同意隐私保护指引。头像和昵称只会显示在你所在群的排行榜中。
+        </Text>
+        <Text className="link" id="privacy-contract" onClick={() => Taro.openPrivacyContract({})}>
+          查看《隐私保护指引》
         </Text>
         <View className="privacy-popup__actions">
           <Button id="privacy-disagree" onClick={() => settle('disagree')}>

@@ -72,11 +72,12 @@ function callGroupApi(
       fail: (error: PlatformError) =>
         resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg }),
     }
-    if (api === 'getGroupEnterInfo') {
-      Taro.getGroupEnterInfo(options as unknown as Taro.getGroupEnterInfo.Option)
-    } else {
-      Taro.getShareInfo(options as unknown as Taro.getShareInfo.Option)
-    }
+    const pending: unknown =
+      api === 'getGroupEnterInfo'
+        ? Taro.getGroupEnterInfo(options as unknown as Taro.getGroupEnterInfo.Option)
+        : Taro.getShareInfo(options as unknown as Taro.getShareInfo.Option)
+    // Taro also returns a promise that rejects on `fail`; the callbacks above already answered.
+    if (pending instanceof Promise) pending.catch(() => undefined)
   })
 }
 

@@ -1,7 +1,7 @@
 // Seam: pure client rules in src/core (no platform, no React).
 import { chooseGroupOpenDataApi, compareVersions } from '../../src/core/base-library'
-import { classifyEntry } from '../../src/core/group-entry'
 import type { RankingRow } from '../../src/core/contract'
+import { classifyEntry } from '../../src/core/group-entry'
 import {
   appendRows,
   describeRankMove,

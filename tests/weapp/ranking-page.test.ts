@@ -72,7 +72,10 @@ test('renders every row of the ranking with nickname, score and avatar', () => {
       '/assets/avatar-fallback.png',
     ]),
   )
-  expect(page.component.querySelector('.group-name wx-open-data')).not.toBeNull()
+  expect(page.component.querySelector('.group-name__open-data')?.data).toMatchObject({
+    type: 'groupName',
+    openGid: 'G-weapp',
+  })
 })
 
 test('the group card passed its CloudID as a top-level field of enterGroup', () => {

@@ -2,7 +2,7 @@ import './index.css'
 
 import { Button, Form, Input, Text, View } from '@tarojs/components'
 import Taro, { useLoad } from '@tarojs/taro'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 
 import { AvatarPicker } from '../../components/avatar-picker'
@@ -24,6 +24,14 @@ export default function ProfilePage() {
     })),
   )
   const [avatarTempPath, setAvatarTempPath] = useState<string | null>(null)
+  // Submit reads the ref: a pick and a submit can arrive before React re-renders the form.
+  const pickedAvatar = useRef<string | null>(null)
+  const pickAvatar = (path: string | null) => {
+    pickedAvatar.current = path
+    setAvatarTempPath(path)
+  }
+  // What was typed: Taro's H5 Input is controlled and resets to `value` after every keystroke.
+  const [nicknameDraft, setNicknameDraft] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
 
   useLoad(() => {
@@ -32,9 +40,12 @@ export default function ProfilePage() {
 
   const submit = async (nickname: string) => {
     setSaved(false)
-    const ok = await appStore.getState().saveProfile({ nickname, avatarTempPath })
+    const ok = await appStore
+      .getState()
+      .saveProfile({ nickname, avatarTempPath: pickedAvatar.current })
     if (ok) {
-      setAvatarTempPath(null)
+      pickAvatar(null)
+      setNicknameDraft(null)
       setSaved(true)
       void Taro.showToast({ title: '已保存', icon: 'success' })
     }
@@ -43,15 +54,13 @@ export default function ProfilePage() {
   return (
     <View className="profile-page">
       <Form
+        id="profile-form"
         onSubmit={(event) => {
           const value = (event.detail.value ?? {}) as { nickname?: unknown }
           void submit(typeof value.nickname === 'string' ? value.nickname : '')
         }}
       >
-        <AvatarPicker
-          url={avatarTempPath ?? profile?.avatarUrl ?? null}
-          onPicked={setAvatarTempPath}
-        />
+        <AvatarPicker url={avatarTempPath ?? profile?.avatarUrl ?? null} onPicked={pickAvatar} />
         <Text className="muted profile-page__hint">点击头像从微信选择</Text>
         <View className="profile-page__field">
           <Text>昵称</Text>
@@ -61,7 +70,8 @@ export default function ProfilePage() {
             type="nickname"
             maxlength={NICKNAME_MAX_LENGTH}
             placeholder="输入或使用微信昵称"
-            value={profile?.nickname ?? ''}
+            value={nicknameDraft ?? profile?.nickname ?? ''}
+            onInput={(event) => setNicknameDraft(event.detail.value)}
           />
         </View>
         {error && (

@@ -68,8 +68,16 @@ export interface RenderedPage {
   unload(): void
 }
 
+export interface SetDataRecord {
+  route: string
+  bytes: number
+  at: number
+}
+
 export interface WeappApp {
   app: AppInstance
+  /** Every setData the pages made, with its JSON size: what crosses to the view layer. */
+  setDataLog: SetDataRecord[]
   showApp(options: LaunchOptions): void
   hideApp(): void
   renderPage(route: string, query?: Record<string, string>): RenderedPage
@@ -101,6 +109,7 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
   registerBuiltInsWithProperties(jComponent)
 
   let app: AppInstance = {}
+  const setDataLog: SetDataRecord[] = []
   const pageStack: Array<{ route: string; instance: Record<string, unknown> }> = []
   let loadingRoute = ''
   let loadingQuery: Record<string, string> = {}
@@ -113,7 +122,6 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
   globals.requirePlugin = () => ({})
   globals.Page = (options: Record<string, unknown>) => {
     const route = loadingRoute
-    const query = loadingQuery
     const methods: Record<string, PageMethod> = {}
     const fields: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(options)) {
@@ -127,8 +135,14 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
       lifetimes: {
         created(this: Record<string, unknown>) {
           Object.assign(this, fields)
+          const setData = this.setData as (data: unknown, callback?: () => void) => void
+          this.setData = (data: unknown, callback?: () => void) => {
+            setDataLog.push({ route, bytes: JSON.stringify(data).length, at: performance.now() })
+            setData.call(this, data, callback)
+          }
         },
         attached(this: Record<string, unknown>) {
+          const query = loadingQuery
           this.route = route
           this.options = query
           pageStack.push({ route, instance: this })
@@ -161,9 +175,11 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
   app.onShow?.(launch)
 
   const rendered: RenderedPage[] = []
+  const loadedPages = new Map<string, string>()
 
   return {
     app,
+    setDataLog,
     showApp(options) {
       app.onShow?.(options)
     },
@@ -174,10 +190,16 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
     renderPage(route, query = {}) {
       loadingRoute = route
       loadingQuery = query
-      const id = simulate.load(path.join(WEAPP_DIST, route), {
-        rootPath: WEAPP_DIST,
-        compiler: 'official',
-      })
+      // A page module runs once per boot (webpack keeps it installed), so its component
+      // definition is registered once and rendered anew for every visit.
+      let id = loadedPages.get(route)
+      if (id === undefined) {
+        id = simulate.load(path.join(WEAPP_DIST, route), {
+          rootPath: WEAPP_DIST,
+          compiler: 'official',
+        })
+        loadedPages.set(route, id)
+      }
       const component = simulate.render(id)
       const parent = document.createElement('parent-wrapper')
       document.body.appendChild(parent)
@@ -246,7 +268,8 @@ function wrapPage(route: string, component: SimulateComponent): RenderedPage {
       const node = component.querySelector(selector)
       return node ? textOfNode(node.dom) : null
     },
-    exists: (selector) => component.querySelector(selector) !== null,
+    // j-component answers `undefined`, not null, when nothing matches.
+    exists: (selector) => component.querySelector(selector) != null,
     imageSources() {
       return component.querySelectorAll('.avatar').map((node) => String(node.data.src ?? ''))
     },

@@ -1,0 +1,92 @@
+// Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
+// real cloud function on SQLite — openings without a group, platform errors and cloud failures.
+import { createWorld, populateGroup, type World } from './support/group-world'
+import { bootWeapp, type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
+import { connectPhone, type WechatHost } from './support/wechat-host'
+import { createWxStub } from './support/wx-stub'
+
+let world: World
+let host: WechatHost
+let weapp: WeappApp
+let page: RenderedPage
+const stub = createWxStub()
+let bob: string
+
+beforeAll(async () => {
+  world = createWorld()
+  await populateGroup(world, 'Team', [
+    { label: 'alice', nickname: 'Alice', score: 50 },
+    { label: 'bob' },
+  ])
+  bob = world.users.get('bob')!
+  host = connectPhone(stub, {
+    standIn: world.standIn,
+    runtime: world.backend.runtime,
+    user: { appid: world.appid, openid: bob },
+  })
+  const alice = world.users.get('alice')!
+  const card = world.standIn.shareCard(
+    world.appid,
+    alice,
+    { singleChatWith: bob },
+    {
+      withShareTicket: true,
+      path: 'pages/ranking/index',
+    },
+  )
+  weapp = bootWeapp(stub, world.standIn.openCard(card, bob))
+  page = weapp.renderPage('pages/ranking/index')
+})
+
+afterAll(() => world.close())
+
+function hotStartFromTeamCard(): void {
+  weapp.hideApp()
+  weapp.showApp(world.openGroupCard('Team', 'alice', 'bob'))
+}
+
+test('a single-chat card shows the invitation to share into a group', async () => {
+  await waitFor(() => expect(page.text()).toContain('分享到群，看看谁是第一'))
+  expect(page.text()).toContain('私聊')
+  expect(page.component.querySelector('#share-to-group')!.data).toMatchObject({ openType: 'share' })
+  expect(host.cloudCalls).toHaveLength(0)
+})
+
+test('40097 is retried once and then asks to reopen from the group card', async () => {
+  world.standIn.failNext(world.appid, bob, 'getGroupEnterInfo', 40097, 2)
+  hotStartFromTeamCard()
+  await waitFor(() => expect(page.text()).toContain('请回到群聊重新点开卡片'))
+  expect(stub.callsTo('getGroupEnterInfo')).toHaveLength(2)
+  expect(host.cloudCalls).toHaveLength(0)
+})
+
+test('a single 40097 is absorbed by the retry', async () => {
+  world.standIn.failNext(world.appid, bob, 'getGroupEnterInfo', 40097, 1)
+  hotStartFromTeamCard()
+  await waitFor(() => expect(page.text()).toMatch(/Alice.*50/))
+  expect(page.exists('#entry-banner')).toBe(false)
+})
+
+test('a failed cloud call shows the cached ranking marked as stale, and retry recovers', async () => {
+  await world.play('alice', 77)
+  host.failCloudCalls(2)
+  hotStartFromTeamCard()
+  await waitFor(() => expect(page.text()).toContain('网络不太好'))
+  expect(page.text()).toContain('离线数据')
+  expect(page.text()).toMatch(/Alice.*50/)
+
+  page.tap('#retry')
+  await waitFor(() => expect(page.text()).toMatch(/Alice.*77/))
+  expect(page.text()).not.toContain('离线数据')
+  expect(page.text()).not.toContain('网络不太好')
+})
+
+test('65206 tells the user they are no longer in the group', async () => {
+  world.standIn.removeFromGroup(world.groups.get('Team')!, bob)
+  world.standIn.addToGroup(world.groups.get('Team')!, bob)
+  const launch = world.openGroupCard('Team', 'alice', 'bob')
+  world.standIn.removeFromGroup(world.groups.get('Team')!, bob)
+  weapp.hideApp()
+  weapp.showApp(launch)
+  await waitFor(() => expect(page.text()).toContain('你已不在这个群里'))
+})

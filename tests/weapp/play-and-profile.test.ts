@@ -1,0 +1,119 @@
+// Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
+// real cloud function on SQLite — playing a round, the share payload, and the profile form.
+import { createWorld, populateGroup, type World } from './support/group-world'
+import { readRanking } from './support/ranking-reader'
+import { bootWeapp, type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
+import { connectPhone, type WechatHost } from './support/wechat-host'
+import { createWxStub } from './support/wx-stub'
+
+let world: World
+let host: WechatHost
+let weapp: WeappApp
+let ranking: RenderedPage
+let profile: RenderedPage
+const stub = createWxStub()
+
+beforeAll(async () => {
+  world = createWorld()
+  await populateGroup(world, 'Friends', [
+    { label: 'alice', nickname: 'Alice', score: 30 },
+    { label: 'carol', nickname: 'Carol', score: 20 },
+    { label: 'dave', nickname: 'Dave', score: 10 },
+    { label: 'bob', nickname: 'Bob', score: 5 },
+  ])
+  host = connectPhone(stub, {
+    standIn: world.standIn,
+    runtime: world.backend.runtime,
+    user: { appid: world.appid, openid: world.users.get('bob')! },
+  })
+  weapp = bootWeapp(stub, world.openGroupCard('Friends', 'alice', 'bob'))
+  ranking = weapp.renderPage('pages/ranking/index')
+  await waitFor(() => expect(ranking.text()).toMatch(/Bob.*5/))
+})
+
+afterAll(() => {
+  jest.restoreAllMocks()
+  world.close()
+})
+
+function shareTitle(): string {
+  const payload = ranking.call('onShareAppMessage', { from: 'menu' }) as {
+    title: string
+    path: string
+  }
+  expect(payload.path).toBe('/pages/ranking/index?from=share')
+  return payload.title
+}
+
+test('the share payload carries the player rank', () => {
+  expect(shareTitle()).toContain('第 4 名')
+})
+
+test('playing a round moves the player up in the ranking shown', async () => {
+  const play = weapp.renderPage('pages/play/index')
+  await waitFor(() => expect(play.text()).toContain('开始'))
+  play.tap('#start')
+  await waitFor(() => expect(play.text()).toContain('尽可能快地点击圆圈'))
+  for (let tap = 0; tap < 25; tap += 1) play.tap('#tap-target')
+  await waitFor(() => expect(play.textOf('#taps')).toBe('25'))
+
+  // Ten seconds pass on the phone and on the server, without waiting for them.
+  const realNow = Date.now.bind(Date)
+  const offset = 10_500
+  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset)
+  world.clock.now += offset
+
+  await waitFor(() => expect(play.text()).toContain('你现在排第 2 名'), 5000)
+  expect(play.text()).toContain('本局 25 次')
+  expect(play.text()).toContain('上升 2 名')
+  await waitFor(() =>
+    expect(readRanking(ranking)).toEqual([
+      { rank: 1, name: 'Alice', score: 30 },
+      { rank: 2, name: 'Bob', score: 25 },
+      { rank: 3, name: 'Carol', score: 20 },
+      { rank: 4, name: 'Dave', score: 10 },
+    ]),
+  )
+  expect(host.cloudCalls.map((call) => call.action)).toEqual([
+    'enterGroup',
+    'startRound',
+    'submitScore',
+    'getRanking',
+  ])
+  expect(shareTitle()).toContain('第 2 名')
+  play.unload()
+})
+
+test('the profile form updates the name and avatar shown in the ranking', async () => {
+  profile = weapp.renderPage('pages/profile/index')
+  await waitFor(() => expect(profile.text()).toContain('点击头像从微信选择'))
+  profile.dispatch('#choose-avatar', 'chooseavatar', { avatarUrl: 'http://tmp/wx-avatar-bob.jpeg' })
+  profile.dispatch('#profile-form', 'submit', { value: { nickname: '  Bobby  ' } })
+
+  await waitFor(() => expect(profile.text()).toContain('已保存'))
+  const [fileId] = [...host.uploadedFiles.keys()]
+  expect(fileId).toMatch(/^cloud:\/\/.+\.jpeg$/)
+  expect(host.uploadedFiles.get(fileId)).toBe('http://tmp/wx-avatar-bob.jpeg')
+  await waitFor(() =>
+    expect(readRanking(ranking)[1]).toEqual({ rank: 2, name: 'Bobby', score: 25 }),
+  )
+  expect(ranking.imageSources()).toContain(fileId)
+})
+
+test('the privacy popup answers the base library with the agree button', async () => {
+  const listeners = stub.callsTo('onNeedPrivacyAuthorization')
+  const listener = listeners.at(-1)!.options.args as [(resolve: (answer: unknown) => void) => void]
+  const answers: unknown[] = []
+  listener[0]((answer) => answers.push(answer))
+  await waitFor(() => expect(profile.exists('#privacy-popup')).toBe(true))
+  expect(profile.text()).toContain('《隐私保护指引》')
+
+  profile.tap('#privacy-contract')
+  await waitFor(() => expect(stub.callsTo('openPrivacyContract')).toHaveLength(1))
+  profile.dispatch('#privacy-agree', 'agreeprivacyauthorization', {})
+  await waitFor(() => expect(profile.exists('#privacy-popup')).toBe(false))
+  expect(answers).toEqual([
+    { event: 'exposureAuthorization' },
+    { event: 'agree', buttonId: 'privacy-agree' },
+  ])
+})

@@ -1,0 +1,154 @@
+/**
+ * A small WeChat world for weapp flow tests: one mini program on the local stand-in, the real
+ * cloud function on an in-memory SQLite store, groups of members who already set profiles and
+ * played — through the same actions a phone would call.
+ */
+import { createCloudId } from '../../../local/wechat/cloud-id'
+import { createLocalBackend, type LocalBackend } from '../../../local/wechat/local-backend'
+import {
+  createWeChatStandIn,
+  type LaunchOptions,
+  type WeChatStandIn,
+} from '../../../local/wechat/stand-in'
+import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../../../src/core/contract'
+
+export interface MemberSpec {
+  label: string
+  nickname?: string
+  score?: number
+}
+
+export interface World {
+  appid: string
+  standIn: WeChatStandIn
+  backend: LocalBackend
+  /** The server clock; tests move it forward instead of waiting. */
+  clock: { now: number }
+  users: Map<string, string>
+  groups: Map<string, string>
+  createMember(label: string): string
+  createGroup(name: string, memberLabels: string[]): string
+  setProfile(label: string, nickname: string): Promise<void>
+  play(label: string, score: number): Promise<void>
+  /** `label` shares a ticket card into `group`, and `opener` taps it. */
+  openGroupCard(group: string, sharer: string, opener: string): LaunchOptions
+  call(label: string, data: Record<string, unknown>): Promise<unknown>
+  close(): void
+}
+
+export function createWorld(): World {
+  const clock = { now: Date.UTC(2026, 10, 18, 4, 0, 0) }
+  const standIn = createWeChatStandIn({ clock: () => clock.now })
+  const { appid } = standIn.registerApp()
+  const backend = createLocalBackend({ dbPath: ':memory:', standIn, clock: () => clock.now })
+  const users = new Map<string, string>()
+  const groups = new Map<string, string>()
+
+  const openidOf = (label: string): string => {
+    const openid = users.get(label)
+    if (!openid) throw new Error(`unknown member ${label}`)
+    return openid
+  }
+
+  const call = async (label: string, data: Record<string, unknown>): Promise<unknown> => {
+    const response = await backend.runtime.callFunction<{ ok: boolean; error?: unknown }>({
+      appid,
+      openid: openidOf(label),
+      name: CLOUD_FUNCTION_NAME,
+      data,
+    })
+    if (!response.result.ok) {
+      throw new Error(
+        `${String(data.action)} as ${label} failed: ${JSON.stringify(response.result)}`,
+      )
+    }
+    return response.result
+  }
+
+  const world: World = {
+    appid,
+    standIn,
+    backend,
+    clock,
+    users,
+    groups,
+    call,
+    createMember(label) {
+      const { openid } = standIn.createUser(appid, { label })
+      users.set(label, openid)
+      return openid
+    },
+    createGroup(name, memberLabels) {
+      const group = standIn.createGroup(appid, { name })
+      for (const label of memberLabels) standIn.addToGroup(group.chatId, openidOf(label))
+      groups.set(name, group.chatId)
+      return group.chatId
+    },
+    async setProfile(label, nickname) {
+      await call(label, {
+        action: 'updateProfile',
+        nickname,
+        avatarUrl: `cloud://local-env.6c6f-local-env/avatars/${encodeURIComponent(label)}.png`,
+      })
+    },
+    async play(label, score) {
+      const started = (await call(label, { action: 'startRound' })) as {
+        data: { roundToken: string }
+      }
+      clock.now += ROUND_DURATION_MS + 200
+      await call(label, {
+        action: 'submitScore',
+        roundToken: started.data.roundToken,
+        score,
+        requestId: `${label}-${clock.now}`,
+      })
+      clock.now += 1000
+    },
+    openGroupCard(group, sharer, opener) {
+      const chatId = groups.get(group)
+      if (!chatId) throw new Error(`unknown group ${group}`)
+      const card = standIn.shareCard(
+        appid,
+        openidOf(sharer),
+        { groupChat: chatId },
+        {
+          withShareTicket: true,
+          path: 'pages/ranking/index?from=share',
+        },
+      )
+      return standIn.openCard(card, openidOf(opener))
+    },
+    close() {
+      backend.close()
+    },
+  }
+  return world
+}
+
+/** Creates members, a group holding them, their profiles and scores, and binds them to the group. */
+export async function populateGroup(
+  world: World,
+  group: string,
+  members: MemberSpec[],
+): Promise<void> {
+  for (const member of members) {
+    if (!world.users.has(member.label)) world.createMember(member.label)
+  }
+  world.createGroup(
+    group,
+    members.map((member) => member.label),
+  )
+  for (const member of members) {
+    // Binding happens by opening a card of the group, as on a phone.
+    const launch = world.openGroupCard(group, members[0].label, member.label)
+    const info = world.standIn.getGroupEnterInfo(
+      world.appid,
+      world.users.get(member.label)!,
+      launch.shareTicket,
+    )
+    if ('errCode' in info) throw new Error(`getGroupEnterInfo failed: ${info.errMsg}`)
+    await world.call(member.label, { action: 'enterGroup', groupInfo: createCloudId(info.cloudID) })
+    if (member.nickname) await world.setProfile(member.label, member.nickname)
+    if (member.score !== undefined) await world.play(member.label, member.score)
+  }
+}
