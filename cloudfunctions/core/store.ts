@@ -7,18 +7,20 @@ import type { PeriodKeys } from './periods'
  *
  * Data model. Scores belong to the PLAYER: `bests` holds one best per (openid, period key) with
  * the instant it was first reached. A group's ranking is the join of its memberships with those
- * bests; adapters keep that join materialised per (group, period key, member) so that a page is
- * an index range and rank-of-me an index count. Every method that touches the join keeps it in
- * step (joining seeds it from the player's bests, a submission fans out to every membership,
- * leaving and deleting remove it), so a score counts in every group the player is in, including
- * groups joined later.
+ * bests, so a score counts in every group the player is in, including groups joined later.
+ * How the join is evaluated is the adapter's business: SQLite joins at read time (a group has at
+ * most 500 members, and submissions stay cheap); CloudBase cannot join or count across
+ * collections, so its adapter materialises the join per (group, period key, member) and keeps it
+ * in step (joining seeds it from the player's bests, a submission fans out to every membership,
+ * leaving and deleting remove it).
  *
  * Every method is atomic on its own; callers never compose two writes that must both happen.
  */
 export interface LeaderboardStore {
   /**
-   * Binds a member idempotently and seeds the member's ranking rows from the player's bests of
-   * `periodKeys`. `joined` is true only for the call that created the membership.
+   * Binds a member idempotently. `joined` is true only for the call that created the membership.
+   * `periodKeys` are the windows whose rankings must include the player's existing bests at once
+   * (adapters that materialise rankings seed those rows).
    */
   joinGroup(membership: MembershipRecord, periodKeys: readonly string[]): Promise<JoinResult>
   /** Removes the membership and its ranking rows; false when there was none. */
