@@ -1,0 +1,360 @@
+/**
+ * The local server's HTTP API.
+ *
+ * Phone APIs (the H5 app; `Authorization: Bearer <session>` names the signed-in user):
+ *   POST /api/cloud/:name              wx.cloud.callFunction through the local function runtime
+ *   POST /api/wechat/login             wx.login
+ *   POST /api/wechat/getGroupEnterInfo wx.getGroupEnterInfo
+ *   POST /api/wechat/getShareInfo      wx.getShareInfo
+ *   POST /api/wechat/groupName         what <open-data type="groupName"> shows (members only)
+ *   POST /api/files                    avatar upload (image bytes as the body) → { url }
+ *
+ * Simulator APIs (the chat page; it plays the WeChat client of every member):
+ *   GET  /api/sim/state, POST /api/sim/{members,groups,group-members,share,open-card,launch,seed}
+ */
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import { CallFunctionError } from '../wechat/function-runtime'
+import type { LocalBackend } from '../wechat/local-backend'
+import { StandInError, type WeChatStandIn } from '../wechat/stand-in'
+import { type FileStorage, MAX_UPLOAD_BYTES } from './file-storage'
+import {
+  HttpError,
+  optionalStringField,
+  readBody,
+  readJsonObject,
+  sendJson,
+  stringField,
+} from './http-util'
+import type { Persister, ServerState } from './persistence'
+import type { SeedResult } from './seed'
+import type {
+  SimCard,
+  SimChat,
+  SimLaunchOptions,
+  SimMember,
+  SimOpenResult,
+  SimState,
+} from './simulator/api-types'
+
+/** Scene of opening the mini program from the chat list's recent bar, without any card. */
+export const SCENE_RECENT_LIST = 1001
+export const HOME_PAGE_PATH = 'pages/ranking/index'
+
+export interface RouteContext {
+  standIn: WeChatStandIn
+  appid: string
+  backend: LocalBackend
+  files: FileStorage
+  serverState: ServerState
+  persister: Persister
+  seed(alsoInclude: string[]): Promise<SeedResult>
+}
+
+type Handler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  params: { name?: string },
+) => Promise<void>
+
+export function createApiRoutes(context: RouteContext) {
+  const { standIn, appid, backend, files, serverState, persister } = context
+  let version = 1
+
+  const changed = (): void => {
+    version += 1
+    persister.markDirty()
+  }
+
+  const requireMember = (openid: string): string => {
+    const account = standIn.toJSON().accounts[openid]
+    if (!account || account.appid !== appid) {
+      throw new HttpError(404, 'UNKNOWN_MEMBER', `no member ${openid}`)
+    }
+    return openid
+  }
+
+  /** One token per member, kept across restarts so an open phone stays signed in. */
+  const sessionFor = (openid: string): string => {
+    const existing = Object.entries(serverState.sessions).find(([, id]) => id === openid)
+    if (existing) return existing[0]
+    const token = randomBytes(18).toString('base64url')
+    serverState.sessions[token] = openid
+    persister.markDirty()
+    return token
+  }
+
+  const caller = (request: IncomingMessage): string => {
+    const header = request.headers.authorization ?? ''
+    const match = /^Bearer ([A-Za-z0-9_-]{8,64})$/.exec(header)
+    const openid = match ? serverState.sessions[match[1]!] : undefined
+    if (!openid) {
+      throw new HttpError(401, 'NO_SESSION', 'open the app from the simulator (no phone session)')
+    }
+    return requireMember(openid)
+  }
+
+  const simState = (): SimState => {
+    const snapshot = standIn.toJSON()
+    const accounts = Object.values(snapshot.accounts).filter((a) => a.appid === appid)
+    const openidOfPerson = new Map(accounts.map((a) => [a.userId, a.openid]))
+    const members: SimMember[] = accounts.map((a) => ({
+      openid: a.openid,
+      label: snapshot.persons[a.userId]?.label ?? a.openid.slice(0, 8),
+    }))
+    const cardsByChat = new Map<string, SimCard[]>()
+    for (const card of Object.values(snapshot.cards)) {
+      if (card.appid !== appid) continue
+      const list = cardsByChat.get(card.chatId) ?? []
+      list.push({
+        cardId: card.cardId,
+        fromOpenid: card.fromOpenid,
+        title: card.title,
+        path: card.path,
+        query: card.query,
+        withShareTicket: card.withShareTicket,
+        sharedAt: card.sharedAt,
+      })
+      cardsByChat.set(card.chatId, list)
+    }
+    const chats: SimChat[] = Object.values(snapshot.chats)
+      .map((chat) => ({
+        chatId: chat.chatId,
+        kind: chat.kind,
+        name: chat.name,
+        members: chat.members
+          .map((userId) => openidOfPerson.get(userId))
+          .filter((openid): openid is string => openid !== undefined),
+        cards: (cardsByChat.get(chat.chatId) ?? []).sort((a, b) => a.sharedAt - b.sharedAt),
+      }))
+      .filter((chat) => chat.members.length > 0)
+    return { version, appid, members, chats }
+  }
+
+  const shareTarget = (body: Record<string, unknown>) => {
+    const target = body.target
+    if (typeof target === 'object' && target !== null) {
+      const fields = target as Record<string, unknown>
+      if (typeof fields.chatId === 'string') return { groupChat: fields.chatId }
+      if (typeof fields.singleChatWith === 'string') {
+        return { singleChatWith: requireMember(fields.singleChatWith) }
+      }
+    }
+    throw new HttpError(400, 'BAD_REQUEST', 'target must be { chatId } or { singleChatWith }')
+  }
+
+  const routes: Record<string, Handler> = {
+    'GET /api/sim/state': async (_request, response) => {
+      sendJson(response, 200, simState())
+    },
+
+    'POST /api/sim/members': async (request, response) => {
+      const body = await readJsonObject(request)
+      const label = stringField(body, 'label', 40).trim()
+      const user = standIn.createUser(appid, { label })
+      changed()
+      sendJson(response, 201, { openid: user.openid, label })
+    },
+
+    'POST /api/sim/groups': async (request, response) => {
+      const body = await readJsonObject(request)
+      const name = stringField(body, 'name', 40).trim()
+      const members = Array.isArray(body.members) ? body.members : []
+      const openids = members.map((m) => requireMember(String(m)))
+      const group = standIn.createGroup(appid, { name, members: openids })
+      changed()
+      sendJson(response, 201, { chatId: group.chatId })
+    },
+
+    'POST /api/sim/group-members': async (request, response) => {
+      const body = await readJsonObject(request)
+      const chatId = stringField(body, 'chatId')
+      const openid = requireMember(stringField(body, 'openid'))
+      if (body.remove === true) standIn.removeFromGroup(chatId, openid)
+      else standIn.addToGroup(chatId, openid)
+      changed()
+      sendJson(response, 200, { ok: true })
+    },
+
+    'POST /api/sim/share': async (request, response) => {
+      const body = await readJsonObject(request)
+      const from = requireMember(stringField(body, 'as'))
+      const card = standIn.shareCard(appid, from, shareTarget(body), {
+        withShareTicket: body.withShareTicket === true,
+        path: optionalStringField(body, 'path', 512) ?? HOME_PAGE_PATH,
+        title: optionalStringField(body, 'title', 120),
+      })
+      changed()
+      sendJson(response, 201, { cardId: card.cardId, chatId: card.chatId })
+    },
+
+    'POST /api/sim/open-card': async (request, response) => {
+      const body = await readJsonObject(request)
+      const as = requireMember(stringField(body, 'as'))
+      const os = body.os === 'android' ? 'android' : 'ios'
+      const launch = standIn.openCard(stringField(body, 'cardId'), as, { os })
+      persister.markDirty()
+      const result: SimOpenResult = {
+        launch: {
+          scene: launch.scene,
+          path: launch.path,
+          query: launch.query,
+          shareTicket: launch.shareTicket,
+          chatType: launch.chatType,
+        },
+        session: sessionFor(as),
+      }
+      sendJson(response, 200, result)
+    },
+
+    'POST /api/sim/launch': async (request, response) => {
+      const body = await readJsonObject(request)
+      const as = requireMember(stringField(body, 'as'))
+      const launch: SimLaunchOptions = { scene: SCENE_RECENT_LIST, path: HOME_PAGE_PATH, query: {} }
+      const result: SimOpenResult = { launch, session: sessionFor(as) }
+      sendJson(response, 200, result)
+    },
+
+    'POST /api/sim/seed': async (request, response) => {
+      const body = await readJsonObject(request)
+      const include = Array.isArray(body.alsoInclude) ? body.alsoInclude : []
+      const result = await context.seed(include.map((m) => requireMember(String(m))))
+      changed()
+      sendJson(response, 200, result)
+    },
+
+    'POST /api/cloud/:name': async (request, response, params) => {
+      const openid = caller(request)
+      const data = await readJsonObject(request)
+      try {
+        const answer = await backend.runtime.callFunction({
+          appid,
+          openid,
+          name: params.name ?? '',
+          data,
+          clientIp: request.socket.remoteAddress ?? '127.0.0.1',
+        })
+        sendJson(response, 200, { result: answer.result, requestID: answer.requestID })
+      } catch (error) {
+        if (!(error instanceof CallFunctionError)) throw error
+        // How wx.cloud.callFunction fails: the SDK's errCode and errMsg, no result.
+        sendJson(response, 502, { errCode: error.errCode, errMsg: error.errMsg })
+      } finally {
+        persister.markDirty()
+      }
+    },
+
+    'POST /api/wechat/login': async (request, response) => {
+      const openid = caller(request)
+      await readJsonObject(request)
+      const answer = standIn.login(appid, openid)
+      persister.markDirty()
+      sendJson(response, 200, answer)
+    },
+
+    'POST /api/wechat/getGroupEnterInfo': async (request, response) => {
+      const openid = caller(request)
+      const body = await readJsonObject(request)
+      const answer = standIn.getGroupEnterInfo(
+        appid,
+        openid,
+        optionalStringField(body, 'shareTicket'),
+        {
+          allowSingleChat: body.allowSingleChat === true,
+          needGroupOpenID: body.needGroupOpenID === true,
+        },
+      )
+      persister.markDirty()
+      sendJson(response, 200, answer)
+    },
+
+    'POST /api/wechat/getShareInfo': async (request, response) => {
+      const openid = caller(request)
+      const body = await readJsonObject(request)
+      const answer = standIn.getShareInfo(appid, openid, optionalStringField(body, 'shareTicket'))
+      persister.markDirty()
+      sendJson(response, 200, answer)
+    },
+
+    'POST /api/wechat/groupName': async (request, response) => {
+      const openid = caller(request)
+      const body = await readJsonObject(request)
+      const opengid = stringField(body, 'opengid', 128)
+      // Like <open-data type="groupName">: the name shows only for this app's opengid, and only
+      // to members of the group.
+      let name: string | null = null
+      let visible = false
+      try {
+        const group = standIn.getGroup(opengid, appid)
+        visible = group.opengid === opengid && group.memberOpenids.includes(openid)
+        name = group.name
+      } catch (error) {
+        if (!(error instanceof StandInError)) throw error
+      }
+      if (!visible) {
+        sendJson(response, 403, { error: 'NOT_A_MEMBER', message: 'not a member of this group' })
+        return
+      }
+      sendJson(response, 200, { name })
+    },
+
+    'POST /api/files': async (request, response) => {
+      caller(request)
+      const bytes = await readBody(request, MAX_UPLOAD_BYTES)
+      const stored = files.storeImage(request.headers['content-type'], bytes)
+      if (!stored.ok) {
+        sendJson(response, stored.status, { error: 'BAD_FILE', message: stored.message })
+        return
+      }
+      sendJson(response, 201, { url: stored.url, fileID: stored.url })
+    },
+  }
+
+  /** Finds the handler for a method and path; `:name` matches one path segment. */
+  const match = (
+    method: string,
+    path: string,
+  ): { handler: Handler; params: { name?: string } } | null => {
+    const exact = routes[`${method} ${path}`]
+    if (exact) return { handler: exact, params: {} }
+    const cloud = /^\/api\/cloud\/([A-Za-z0-9_-]{1,64})$/.exec(path)
+    if (method === 'POST' && cloud) {
+      return { handler: routes['POST /api/cloud/:name']!, params: { name: cloud[1] } }
+    }
+    return null
+  }
+
+  return {
+    match,
+    /** Whether any route answers this path (for 405 rather than 404). */
+    knows(path: string): boolean {
+      return (
+        Object.keys(routes).some((key) => key.endsWith(` ${path}`)) ||
+        /^\/api\/cloud\/[A-Za-z0-9_-]{1,64}$/.test(path)
+      )
+    },
+    simState,
+  }
+}
+
+export type ApiRoutes = ReturnType<typeof createApiRoutes>
+
+/** Maps what handlers throw to an HTTP answer. */
+export function answerError(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  if (error instanceof HttpError) {
+    sendJson(response, error.status, { error: error.code, message: error.message })
+    return
+  }
+  if (error instanceof StandInError) {
+    const status = error.code.startsWith('UNKNOWN') ? 404 : error.code === 'NOT_IN_CHAT' ? 403 : 400
+    sendJson(response, status, { error: error.code, message: error.message })
+    return
+  }
+  console.error('local server: request failed', error)
+  sendJson(response, 500, { error: 'INTERNAL', message: 'the local server failed; see its log' })
+}

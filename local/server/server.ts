@@ -1,0 +1,270 @@
+/**
+ * The one local server behind `npm start`, on 127.0.0.1 only:
+ *
+ *   /            the group-chat simulator (plain HTML + one bundled script)
+ *   /app/        the H5 build of the mini program (dist/h5), opened by the simulator's phones
+ *   /files/…     uploaded avatars (data dir)
+ *   /api/…       the cloud function, the WeChat stand-in's client APIs, uploads, the simulator
+ *
+ * State lives in the data directory and survives restarts (see persistence.ts). `close()` stops
+ * accepting requests, writes the stand-in one last time and closes SQLite.
+ */
+import { mkdirSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+
+import { build } from 'esbuild'
+
+import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
+import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
+import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
+import { sendJson, sendText } from './http-util'
+import {
+  createPersister,
+  dataLayout,
+  readServerState,
+  readStandInSnapshot,
+  resetData,
+} from './persistence'
+import { answerError, createApiRoutes } from './routes'
+import { DEMO_GROUP_NAME, seedDemoGroup, type SeedResult } from './seed'
+import { serveFile } from './static-files'
+
+export const DEFAULT_PORT = 8787
+export const HOST = '127.0.0.1'
+
+const SIMULATOR_DIR = join(__dirname, 'simulator')
+/** Root-absolute paths in the H5 build (`publicPath: '/'`, `/assets/avatar-fallback.png`). */
+const APP_ROOT_FOLDERS = ['/js/', '/css/', '/assets/', '/static/']
+
+export interface LocalServerOptions {
+  /** Where SQLite, the stand-in snapshot, sessions and uploads live. */
+  dataDir: string
+  /** The H5 build to serve under /app/ (normally `dist/h5`). */
+  appDir: string
+  /** 0 picks a free port. Defaults to 8787. */
+  port?: number
+  /** Server time for the cloud function and the stand-in; tests move it instead of waiting. */
+  clock?: () => number
+  /** Delete the stored state before starting. */
+  reset?: boolean
+  /** Create the demo group (once) after starting. */
+  seed?: boolean
+  /** Milliseconds between the last change and the stand-in's save. */
+  saveDebounceMs?: number
+}
+
+export interface LocalServer {
+  url: string
+  port: number
+  appid: string
+  standIn: WeChatStandIn
+  /** Creates the demo group unless it exists; adds `alsoInclude` members to it. */
+  seed(alsoInclude?: string[]): Promise<SeedResult>
+  close(): Promise<void>
+}
+
+async function bundleSimulator(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(SIMULATOR_DIR, 'simulator.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2020',
+    minify: false,
+    logLevel: 'silent',
+  })
+  return result.outputFiles[0]!.text
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const clock = options.clock ?? Date.now
+  const layout = dataLayout(options.dataDir)
+  if (options.reset) resetData(layout)
+  mkdirSync(layout.dir, { recursive: true })
+
+  const serverState = readServerState(layout)
+  const standIn = createWeChatStandIn({ clock, snapshot: readStandInSnapshot(layout) ?? undefined })
+  if (serverState.appid === null || standIn.appSecret(serverState.appid) === null) {
+    serverState.appid = standIn.registerApp().appid
+  }
+  const appid = serverState.appid
+  const openBackend = (backendClock: () => number): LocalBackend =>
+    createLocalBackend({
+      dbPath: layout.database,
+      standIn,
+      clock: backendClock,
+      // Relative on purpose: avatar URLs stay valid when the server restarts on another port.
+      localFilePrefix: FILES_URL_PREFIX,
+      memberKeySalt: serverState.memberKeySalt,
+    })
+  const backend = openBackend(clock)
+  const files = createFileStorage(layout.files)
+  const persister = createPersister({
+    layout,
+    standIn,
+    serverState,
+    debounceMs: options.saveDebounceMs,
+  })
+  persister.flush()
+  const simulatorScript = await bundleSimulator()
+
+  let seeding: Promise<SeedResult> | null = null
+  const seed = async (alsoInclude: string[] = []): Promise<SeedResult> => {
+    // One seed at a time: two button presses must not build two demo groups.
+    while (seeding) await seeding.catch(() => undefined)
+    const run = (async () => {
+      const snapshot = standIn.toJSON()
+      const existing = Object.values(snapshot.chats).find(
+        (chat) => chat.kind === 'group' && chat.name === DEMO_GROUP_NAME,
+      )
+      if (existing) {
+        for (const openid of alsoInclude) standIn.addToGroup(existing.chatId, openid)
+        const card = Object.values(snapshot.cards).find((c) => c.chatId === existing.chatId)
+        const group = standIn.getGroup(existing.chatId, appid)
+        return {
+          chatId: existing.chatId,
+          opengid: group.opengid,
+          cardId: card?.cardId ?? '',
+          members: group.memberOpenids,
+        }
+      }
+      return seedDemoGroup({
+        standIn,
+        appid,
+        files,
+        now: clock(),
+        alsoInclude,
+        openSeedRuntime: () => {
+          let now = clock()
+          const seedBackend = openBackend(() => now)
+          return {
+            runtime: seedBackend.runtime,
+            setNow: (value) => {
+              now = value
+            },
+            close: () => seedBackend.close(),
+          }
+        },
+      })
+    })()
+    seeding = run
+    try {
+      return await run
+    } finally {
+      seeding = null
+      persister.markDirty()
+    }
+  }
+
+  const api = createApiRoutes({ standIn, appid, backend, files, serverState, persister, seed })
+  let port = options.port ?? DEFAULT_PORT
+
+  const allowedHosts = (): Set<string> =>
+    new Set([`${HOST}:${port}`, `localhost:${port}`, `[::1]:${port}`])
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    // DNS rebinding guard: a page on another site resolving its name to 127.0.0.1 still sends
+    // its own Host header, so only our own names are answered.
+    if (!allowedHosts().has(request.headers.host ?? '')) {
+      sendText(response, 421, 'unknown host')
+      return
+    }
+    const method = request.method ?? 'GET'
+    const path = new URL(request.url ?? '/', `http://${HOST}`).pathname
+
+    if (path.startsWith('/api/')) {
+      const route = api.match(method, path)
+      if (!route) {
+        sendJson(response, api.knows(path) ? 405 : 404, { error: 'NOT_FOUND', message: path })
+        return
+      }
+      await route.handler(request, response, route.params)
+      return
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      sendText(response, 405, 'method not allowed')
+      return
+    }
+    if (path === '/' || path === '/index.html') {
+      if (!serveFile(request, response, SIMULATOR_DIR, 'index.html')) {
+        sendText(response, 500, 'simulator page missing')
+      }
+      return
+    }
+    if (path === '/sim/simulator.js') {
+      response.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-cache',
+      })
+      response.end(request.method === 'HEAD' ? undefined : simulatorScript)
+      return
+    }
+    if (path === '/sim/simulator.css') {
+      if (!serveFile(request, response, SIMULATOR_DIR, 'simulator.css')) sendText(response, 404, '')
+      return
+    }
+    if (path === '/app') {
+      response.writeHead(301, { location: '/app/' })
+      response.end()
+      return
+    }
+    if (path.startsWith('/app/')) {
+      const rest = path.slice('/app/'.length) || 'index.html'
+      if (!serveFile(request, response, options.appDir, rest)) {
+        sendText(response, 404, 'not in the H5 build: run `npm start -- --rebuild`')
+      }
+      return
+    }
+    if (path.startsWith(FILES_URL_PREFIX)) {
+      const served = serveFile(request, response, files.root, path.slice(FILES_URL_PREFIX.length), {
+        // Uploaded names are random and never rewritten: cache them for good.
+        cacheControl: 'public, max-age=31536000, immutable',
+        headers: { 'content-security-policy': "default-src 'none'; img-src 'self'" },
+      })
+      if (!served) sendText(response, 404, 'no such file')
+      return
+    }
+    if (APP_ROOT_FOLDERS.some((folder) => path.startsWith(folder))) {
+      if (serveFile(request, response, options.appDir, path.slice(1))) return
+    }
+    sendText(response, 404, 'not found')
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => answerError(response, error))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, HOST, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  if (options.seed) await seed()
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${HOST}:${port}/`,
+    port,
+    appid,
+    standIn,
+    seed,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          // Keep-alive connections of open phones would otherwise hold close() open.
+          server.closeAllConnections()
+        })
+        while (seeding) await seeding.catch(() => undefined)
+        persister.close()
+        backend.close()
+      })()
+      return closing
+    },
+  }
+}
