@@ -74,58 +74,66 @@ export default function RankingPage() {
   const pinned = ranking ? pinnedMyRow(ranking.rows, ranking.me) : null
   const loading = view.entryScreen !== 'ranking' || (view.status === 'loading' && !ranking)
 
+  // Taro re-sends a parent's whole child list when a child appears or disappears, so everything
+  // that comes and goes sits in its own stable container, away from the long list of rows.
   return (
     <View className="ranking-page">
-      {view.entryError && (
-        <View className={`entry-banner entry-banner--${view.entryError}`} id="entry-banner">
-          <Text>{ENTRY_ERROR_TEXT[view.entryError]}</Text>
-          {view.entryError === 'network' && (
-            <Button
-              className="entry-banner__retry"
-              id="retry"
-              size="mini"
-              onClick={() => void appStore.getState().retryEnter()}
-            >
-              重试
-            </Button>
-          )}
-        </View>
-      )}
-      {view.groupId && <GroupName groupId={view.groupId} />}
+      <View className="ranking-page__status">
+        {view.entryError && (
+          <View className={`entry-banner entry-banner--${view.entryError}`} id="entry-banner">
+            <Text>{ENTRY_ERROR_TEXT[view.entryError]}</Text>
+            {view.entryError === 'network' && (
+              <Button
+                className="entry-banner__retry"
+                id="retry"
+                size="mini"
+                onClick={() => void appStore.getState().retryEnter()}
+              >
+                重试
+              </Button>
+            )}
+          </View>
+        )}
+        {view.groupId && <GroupName groupId={view.groupId} />}
+      </View>
       <PeriodTabs
         period={view.period}
         onSelect={(period) => void appStore.getState().selectPeriod(period)}
       />
-      {view.status === 'stale' && ranking && (
-        <Text className="stale-note" id="stale-note">
-          离线数据 · 可能不是最新排名
-        </Text>
-      )}
-      {loading && <Text className="ranking-page__loading">正在加载排行榜…</Text>}
-      {!loading && ranking && ranking.rows.length === 0 && (
-        <View className="ranking-page__empty" id="empty">
-          <Text>还没有人上榜，来当第一名吧！</Text>
-        </View>
-      )}
-      {ranking && ranking.rows.length > 0 && (
-        <View className="ranking">
-          <Podium rows={podium} />
-          <View className="ranking__rows">
-            {rest.map((row) => (
-              <RankingRowView key={row.memberKey} row={row} />
-            ))}
+      <View className="ranking-page__notes">
+        {view.status === 'stale' && ranking && (
+          <Text className="stale-note" id="stale-note">
+            离线数据 · 可能不是最新排名
+          </Text>
+        )}
+        {loading && <Text className="ranking-page__loading">正在加载排行榜…</Text>}
+        {!loading && ranking && ranking.rows.length === 0 && (
+          <View className="ranking-page__empty" id="empty">
+            <Text>还没有人上榜，来当第一名吧！</Text>
           </View>
+        )}
+      </View>
+      <View className="ranking">
+        <Podium rows={podium} />
+        <View className="ranking__rows">
+          {rest.map((row) => (
+            <RankingRowView key={row.memberKey} row={row} />
+          ))}
+        </View>
+        <View className="ranking__footer">
           {view.loadingMore && <Text className="ranking__more">加载更多…</Text>}
-          {!ranking.nextCursor && ranking.rows.length > 10 && (
+          {ranking && !ranking.nextCursor && ranking.rows.length > 10 && (
             <Text className="ranking__more muted">共 {ranking.memberCount} 位群成员</Text>
           )}
         </View>
-      )}
-      {pinned && (
-        <View className="ranking__pinned" id="my-row">
-          <RankingRowView row={pinned} pinned />
-        </View>
-      )}
+      </View>
+      <View className="ranking__pinned-slot">
+        {pinned && (
+          <View className="ranking__pinned" id="my-row">
+            <RankingRowView row={pinned} pinned />
+          </View>
+        )}
+      </View>
       <View className="ranking-page__actions">
         <Button
           className="button-primary"

@@ -1,5 +1,5 @@
 /** Reads the ranking as a user sees it (podium and rows), ordered by rank. */
-import type { RenderedPage } from './weapp-harness'
+import { findAll, type RenderedPage } from './weapp-harness'
 
 export interface ShownRow {
   rank: number
@@ -7,20 +7,20 @@ export interface ShownRow {
   score: number
 }
 
+function read(element: Element, className: string): string {
+  return (findAll(element, className)[0]?.textContent ?? '').trim()
+}
+
 export function readRanking(page: RenderedPage): ShownRow[] {
-  // Built-in nodes live in the page's tree, so read their children through the DOM, where
-  // miniprogram-simulate prefixes every class with the page's tag name (`main--`).
-  const text = (node: { dom: HTMLElement }, className: string): string =>
-    (node.dom.querySelector(`[class~="main--${className}"]`)?.textContent ?? '').trim()
-  const podium = page.component.querySelectorAll('.podium__place').map((place) => ({
-    rank: Number(text(place, 'podium__rank')),
-    name: text(place, 'podium__name'),
-    score: Number(text(place, 'podium__score')),
+  const podium = page.findAll('podium__place').map((place) => ({
+    rank: Number(read(place, 'podium__rank')),
+    name: read(place, 'podium__name'),
+    score: Number(read(place, 'podium__score')),
   }))
-  const rows = page.component.querySelectorAll('.ranking-row').map((row) => ({
-    rank: Number(text(row, 'ranking-row__rank')),
-    name: text(row, 'ranking-row__name'),
-    score: Number(text(row, 'ranking-row__score')),
+  const rows = page.findAll('ranking-row').map((row) => ({
+    rank: Number(read(row, 'ranking-row__rank')),
+    name: read(row, 'ranking-row__name'),
+    score: Number(read(row, 'ranking-row__score')),
   }))
   return [...podium, ...rows].sort((a, b) => a.rank - b.rank)
 }

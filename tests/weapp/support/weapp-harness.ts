@@ -60,7 +60,13 @@ export interface RenderedPage {
   text(): string
   textOf(selector: string): string | null
   exists(selector: string): boolean
+  /** Sources of every avatar image, including those inside Taro's custom wrappers. */
   imageSources(): string[]
+  /**
+   * Elements with `className`, across custom-component boundaries (j-component's own selectors
+   * stop at them): the composed DOM, where every class carries a `<component tag>--` prefix.
+   */
+  findAll(className: string): Element[]
   tap(selector: string): void
   dispatch(selector: string, event: string, detail?: unknown): void
   /** Calls a page lifecycle / handler (`onPullDownRefresh`, `onShareAppMessage`, …). */
@@ -70,6 +76,8 @@ export interface RenderedPage {
 
 export interface SetDataRecord {
   route: string
+  /** The data paths this call set (Taro sends path → value maps). */
+  paths: string[]
   bytes: number
   at: number
 }
@@ -114,6 +122,33 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
   let loadingRoute = ''
   let loadingQuery: Record<string, string> = {}
 
+  // Every component (pages, Taro's custom wrappers) logs what its setData sends to the view.
+  const simulateComponent = globals.Component as (definition: Record<string, unknown>) => void
+  globals.Component = (definition: Record<string, unknown>) => {
+    const lifetimes = (definition.lifetimes ?? {}) as Record<string, PageMethod | undefined>
+    const created = lifetimes.created ?? (definition.created as PageMethod | undefined)
+    simulateComponent({
+      ...definition,
+      lifetimes: {
+        ...lifetimes,
+        created(this: Record<string, unknown>) {
+          const setData = this.setData as (data: unknown, callback?: () => void) => void
+          const source = String(definition.path ?? loadingRoute)
+          this.setData = (data: unknown, callback?: () => void) => {
+            setDataLog.push({
+              route: source,
+              paths: Object.keys(data as Record<string, unknown>),
+              bytes: JSON.stringify(data).length,
+              at: performance.now(),
+            })
+            setData.call(this, data, callback)
+          }
+          created?.call(this)
+        },
+      },
+    })
+  }
+
   globals.App = (options: AppInstance) => {
     app = options
   }
@@ -135,11 +170,6 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
       lifetimes: {
         created(this: Record<string, unknown>) {
           Object.assign(this, fields)
-          const setData = this.setData as (data: unknown, callback?: () => void) => void
-          this.setData = (data: unknown, callback?: () => void) => {
-            setDataLog.push({ route, bytes: JSON.stringify(data).length, at: performance.now() })
-            setData.call(this, data, callback)
-          }
         },
         attached(this: Record<string, unknown>) {
           const query = loadingQuery
@@ -248,6 +278,21 @@ function registerBuiltInsWithProperties(jComponent: {
   })
 }
 
+export function findAll(root: Element, className: string): Element[] {
+  return Array.from(root.querySelectorAll('*')).filter((element) =>
+    Array.from(element.classList).some(
+      (token) => token === className || token.endsWith(`--${className}`),
+    ),
+  )
+}
+
+/** The properties of a built-in component (e.g. an image's `src`), kept on its exparser node. */
+export function wxData(element: Element): Record<string, unknown> {
+  const node = (element as unknown as { __wxElement?: { data?: Record<string, unknown> } })
+    .__wxElement
+  return node?.data ?? {}
+}
+
 function textOfNode(node: Element): string {
   return (node.textContent ?? '').replace(/\s+/g, ' ').trim()
 }
@@ -271,8 +316,9 @@ function wrapPage(route: string, component: SimulateComponent): RenderedPage {
     // j-component answers `undefined`, not null, when nothing matches.
     exists: (selector) => component.querySelector(selector) != null,
     imageSources() {
-      return component.querySelectorAll('.avatar').map((node) => String(node.data.src ?? ''))
+      return findAll(component.dom, 'avatar').map((element) => String(wxData(element).src ?? ''))
     },
+    findAll: (className) => findAll(component.dom, className),
     tap(selector) {
       find(selector).dispatchEvent('tap')
     },
