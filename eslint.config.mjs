@@ -10,7 +10,10 @@ const platformImports = {
   patterns: [
     { group: ['@tarojs/*'], message: 'The pure core must not touch Taro: pass what it needs in.' },
     { group: ['react', 'react-dom', 'zustand'], message: 'The pure core is UI-free.' },
-    { group: ['wx-server-sdk'], message: 'Only the cloud function entry and its adapter touch wx-server-sdk.' },
+    {
+      group: ['wx-server-sdk'],
+      message: 'Only the cloud function entry and its adapter touch wx-server-sdk.',
+    },
   ],
 }
 
@@ -28,7 +31,10 @@ export default tseslint.config(
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
     },
