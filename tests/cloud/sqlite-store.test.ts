@@ -1,0 +1,94 @@
+// Seam: the SQLite adapter's own duties: schema migrations, WAL settings, index-driven rankings.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import Database from 'better-sqlite3'
+
+import { openSqliteStore, SCHEMA_VERSION } from '../../cloudfunctions/adapters/sqlite-store'
+
+describe('SQLite adapter', () => {
+  let dir: string
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lb-sqlite-'))
+  })
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('creates the schema in WAL mode with a busy timeout', () => {
+    const store = openSqliteStore({ filename: join(dir, 'a.sqlite'), busyTimeoutMs: 1234 })
+
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(1234)
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(Object.keys(store.snapshot())).toEqual([
+      'bests',
+      'memberships',
+      'profiles',
+      'rate_limits',
+      'rounds',
+    ])
+    store.close()
+  })
+
+  it('migrates a version-1 file forward and keeps its data', () => {
+    const file = join(dir, 'old.sqlite')
+    const seeded = openSqliteStore({ filename: file })
+    seeded.db.prepare(`INSERT INTO profiles VALUES ('alice', 'Al', NULL, 1)`).run()
+    seeded.close()
+    // Rewind the file to what step 1 alone produced.
+    const raw = new Database(file)
+    raw.exec(`CREATE TABLE group_scores (group_id TEXT, period_key TEXT, openid TEXT)`)
+    raw.pragma('user_version = 1')
+    raw.close()
+
+    const store = openSqliteStore({ filename: file })
+
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(store.snapshot()).not.toHaveProperty('group_scores')
+    expect(store.snapshot().profiles).toEqual([
+      { openid: 'alice', nickname: 'Al', avatar_url: null, updated_at: 1 },
+    ])
+    store.close()
+  })
+
+  it('refuses a file written by a newer schema', () => {
+    const file = join(dir, 'new.sqlite')
+    const raw = new Database(file)
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+    raw.close()
+
+    expect(() => openSqliteStore({ filename: file })).toThrow(/newer than this code/)
+  })
+
+  it('answers rankings from primary-key ranges and lookups, never a table scan', () => {
+    const store = openSqliteStore({ filename: ':memory:' })
+    const plan = (sql: string) =>
+      (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({
+          groupId: 'G',
+          periodKey: 'all',
+          openid: 'o',
+          score: 1,
+          achievedAt: 1,
+          memberKey: 'k',
+          limit: 51,
+        }) as Array<{ detail: string }>
+      ).map((row) => row.detail)
+    const sql = (name: string) =>
+      (store as unknown as { sql: Record<string, { source: string }> }).sql[name]!.source
+
+    for (const statement of ['firstPage', 'nextPage', 'countAhead', 'getEntry']) {
+      const details = plan(sql(statement))
+      expect(details).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^SEARCH m USING PRIMARY KEY \(group_id=\?/),
+          'SEARCH b USING PRIMARY KEY (openid=? AND period_key=?)',
+        ]),
+      )
+      expect(details.join('\n')).not.toMatch(/^SCAN (m|b|memberships|bests)\b/m)
+    }
+    store.close()
+  })
+})
