@@ -11,7 +11,7 @@
  *   tsx scripts/bench-cloud.ts [--quick]     (--quick: 1/10 of the data, for a smoke run)
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { openSqliteStore } from '../cloudfunctions/adapters/sqlite-store'
@@ -248,6 +248,11 @@ async function main(): Promise<void> {
     console.log('')
     console.log(
       `Seeding: ${(seedMs / 1000).toFixed(1)} s (bulkSeed). Peak RSS: ${rssMb.toFixed(0)} MB.`,
+    )
+    // Latency tails depend on what else runs on the machine; print it next to the figures.
+    const load = loadavg()
+    console.log(
+      `Load average (1 / 5 min) at the end: ${load[0]!.toFixed(2)} / ${load[1]!.toFixed(2)}`,
     )
   } finally {
     store.close()
