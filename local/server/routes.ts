@@ -68,11 +68,14 @@ export function createApiRoutes(context: RouteContext) {
   }
 
   const requireMember = (openid: string): string => {
-    const account = standIn.toJSON().accounts[openid]
-    if (!account || account.appid !== appid) {
-      throw new HttpError(404, 'UNKNOWN_MEMBER', `no member ${openid}`)
+    try {
+      return standIn.getUser(appid, openid).openid
+    } catch (error) {
+      if (error instanceof StandInError) {
+        throw new HttpError(404, 'UNKNOWN_MEMBER', `no member ${openid}`)
+      }
+      throw error
     }
-    return openid
   }
 
   /** One token per member, kept across restarts so an open phone stays signed in. */
