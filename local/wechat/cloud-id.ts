@@ -10,7 +10,8 @@
  */
 
 /** The single key of a marker's JSON form. */
-export const CLOUD_ID_MARKER_KEY = '$cloudID'
+export { CLOUD_ID_MARKER_KEY } from '../../src/core/local-host-protocol'
+import { CLOUD_ID_MARKER_KEY } from '../../src/core/local-host-protocol'
 
 export interface CloudIdMarkerJson {
   [CLOUD_ID_MARKER_KEY]: string

@@ -13,15 +13,7 @@
 import Taro from '@tarojs/taro'
 
 import type { EnterOptions } from '../core/group-entry'
-
-/**
- * Message types shared with the simulator: `HOST_MESSAGE` of `local/server/simulator/api-types.ts`,
- * spelled out because Taro's H5 build compiles only `src/`.
- */
-const HOST_MESSAGE = {
-  ready: 'wechat:ready',
-  enter: 'wechat:enter',
-} as const
+import { HOST_MESSAGE } from '../core/local-host-protocol'
 
 type Query = Record<string, string | undefined>
 

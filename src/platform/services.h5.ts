@@ -15,13 +15,13 @@
  */
 import type { GroupOpenDataApi } from '../core/base-library'
 import { type ActionName, CLOUD_FUNCTION_NAME, type Envelope, isErrorCode } from '../core/contract'
+import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 
 /**
  * The JSON form of `wx.cloud.CloudID(id)` the local runtime resolves: `CLOUD_ID_MARKER_KEY` of
  * `local/wechat/cloud-id.ts`. Spelled out because Taro's H5 build compiles only `src/`.
  */
-const CLOUD_ID_MARKER_KEY = '$cloudID'
 
 /** What the simulator's base-library switch defaults to: new enough for getGroupEnterInfo. */
 const DEFAULT_SDK_VERSION = '3.7.8'

@@ -8,15 +8,7 @@
  */
 import Taro from '@tarojs/taro'
 
-/**
- * Message types shared with the simulator: `HOST_MESSAGE` of `local/server/simulator/api-types.ts`,
- * spelled out because Taro's H5 build compiles only `src/`.
- */
-const HOST_MESSAGE = {
-  shareMenu: 'wechat:share-menu',
-  share: 'wechat:share',
-  requestShare: 'wechat:request-share',
-} as const
+import { HOST_MESSAGE } from '../core/local-host-protocol'
 
 interface SharePayload {
   title: string

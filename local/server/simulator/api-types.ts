@@ -52,23 +52,8 @@ export interface SimOpenResult {
 
 export type ShareTargetRequest = { chatId: string } | { singleChatWith: string }
 
-/**
- * Messages between the simulator (parent window) and the H5 app (iframe). The app's copies live
- * in `src/platform/enter-options.h5.ts` and `share.h5.ts` (Taro's H5 build compiles only `src/`);
- * the browser tests fail if the two drift apart.
- */
-export const HOST_MESSAGE = {
-  /** app → host: the app has booted and listens for hot starts. */
-  ready: 'wechat:ready',
-  /** app → host: `showShareMenu({ withShareTicket })` was called. */
-  shareMenu: 'wechat:share-menu',
-  /** app → host: the user shared; `payload` is the page's share payload. */
-  share: 'wechat:share',
-  /** host → app: a card was tapped while the app is open (hot start). */
-  enter: 'wechat:enter',
-  /** host → app: the capsule menu's "转发" was chosen; the app answers with `share`. */
-  requestShare: 'wechat:request-share',
-} as const
+export { HOST_MESSAGE } from '../../../src/core/local-host-protocol'
+import type { HOST_MESSAGE } from '../../../src/core/local-host-protocol'
 
 export interface SharePayloadMessage {
   type: typeof HOST_MESSAGE.share
