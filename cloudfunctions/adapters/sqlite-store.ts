@@ -109,6 +109,8 @@ export interface SqliteStoreOptions {
   cacheSizeMb?: number
   /** Memory-mapped read window; default 256 MB (0 turns it off). */
   mmapSizeMb?: number
+  /** WAL pages between automatic checkpoints; default 10,000 (SQLite's own default is 1,000). */
+  walAutocheckpointPages?: number
 }
 
 /** Rows for `bulkSeed`; iterables so a million rows never sit in one array. */
@@ -192,6 +194,10 @@ export class SqliteStore implements LeaderboardStore {
     this.db.pragma('journal_mode = WAL')
     // With WAL, NORMAL survives application crashes; only an OS crash may drop the last commits.
     this.db.pragma('synchronous = NORMAL')
+    // Checkpoints copy WAL pages back into the file with one write per page plus an fsync; doing
+    // that every 10,000 pages instead of 1,000 lets repeated pages collapse and takes the stall
+    // out of the 99th percentile (the WAL file then peaks near 40 MB).
+    this.db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? 10_000}`)
     // Rankings touch pages all over the file; the default 2 MB cache turns every lookup into a
     // read syscall. A larger cache plus memory-mapped reads keep hot pages in process.
     this.db.pragma(`cache_size = -${(options.cacheSizeMb ?? 64) * 1024}`)
