@@ -88,7 +88,7 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       ) WITHOUT ROWID;
     `),
   // The materialised join cost ~24 WAL frames per submission (4 groups x 3 periods x 2 b-trees),
-  // which capped submissions near 1,500/s here. A WeChat group has at most 500 members, so the
+  // which capped submissions near 1,000/s here. A WeChat group has at most 500 members, so the
   // join of memberships (by group) with bests (by player) is bounded and stays fast to read.
   (db) =>
     db.exec(`
