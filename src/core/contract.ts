@@ -190,6 +190,13 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
 }
 
+/** True for anything shaped like this contract's envelope, as a client receives it over the wire. */
+export function isEnvelope(value: unknown): value is Envelope<unknown> {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false
+  const candidate = value as { ok: unknown; error?: { code?: unknown } }
+  return candidate.ok === true || (candidate.ok === false && isErrorCode(candidate.error?.code))
+}
+
 export function ok<T>(data: T): Envelope<T> {
   return { ok: true, data }
 }

@@ -14,9 +14,14 @@
  *   backend accepts that prefix as a local file).
  */
 import type { GroupOpenDataApi } from '../core/base-library'
-import { type ActionName, CLOUD_FUNCTION_NAME, type Envelope, isErrorCode } from '../core/contract'
+import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
 import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import {
+  type CallResult,
+  type GroupOpenDataResult,
+  type PlatformServices,
+  retryOnceOnNetworkFailure,
+} from '../store/services'
 
 /**
  * The JSON form of `wx.cloud.CloudID(id)` the local runtime resolves: `CLOUD_ID_MARKER_KEY` of
@@ -54,12 +59,6 @@ export async function postLocal<T>(
   }
 }
 
-function isEnvelope(value: unknown): value is Envelope<unknown> {
-  if (typeof value !== 'object' || value === null || !('ok' in value)) return false
-  const candidate = value as { ok: unknown; error?: { code?: unknown } }
-  return candidate.ok === true || (candidate.ok === false && isErrorCode(candidate.error?.code))
-}
-
 interface CallFunctionAnswer {
   result?: unknown
   errCode?: number
@@ -85,11 +84,8 @@ async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallR
   }
 }
 
-/** One retry on a transport failure, as on the phone. */
-async function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
-  const first = await callFunctionOnce<T>(data)
-  if (first.ok || first.error.code !== 'NETWORK') return first
-  return callFunctionOnce<T>(data)
+function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
+  return retryOnceOnNetworkFailure(() => callFunctionOnce<T>(data))
 }
 
 interface OpenDataAnswer {

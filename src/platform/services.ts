@@ -5,8 +5,13 @@
 import Taro from '@tarojs/taro'
 
 import type { GroupOpenDataApi } from '../core/base-library'
-import { type ActionName, CLOUD_FUNCTION_NAME, type Envelope, isErrorCode } from '../core/contract'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
+import {
+  type CallResult,
+  type GroupOpenDataResult,
+  type PlatformServices,
+  retryOnceOnNetworkFailure,
+} from '../store/services'
 
 let cloudReady = false
 
@@ -25,12 +30,6 @@ function asPlatformError(error: unknown): PlatformError {
   return typeof error === 'object' && error !== null ? (error as PlatformError) : {}
 }
 
-function isEnvelope(value: unknown): value is Envelope<unknown> {
-  if (typeof value !== 'object' || value === null || !('ok' in value)) return false
-  const candidate = value as { ok: unknown; error?: { code?: unknown } }
-  return candidate.ok === true || (candidate.ok === false && isErrorCode(candidate.error?.code))
-}
-
 async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
   ensureCloud()
   try {
@@ -47,11 +46,8 @@ async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallR
   }
 }
 
-/** One retry on a transport failure: a lost packet should not cost the user a screen. */
-async function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
-  const first = await callFunctionOnce<T>(data)
-  if (first.ok || first.error.code !== 'NETWORK') return first
-  return callFunctionOnce<T>(data)
+function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
+  return retryOnceOnNetworkFailure(() => callFunctionOnce<T>(data))
 }
 
 interface GroupOpenDataSuccess {

@@ -8,6 +8,15 @@ export type CallResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: { code: ClientErrorCode; message: string } }
 
+/** One retry on a transport failure: a lost packet should not cost the user a screen. */
+export async function retryOnceOnNetworkFailure<T>(
+  call: () => Promise<CallResult<T>>,
+): Promise<CallResult<T>> {
+  const first = await call()
+  if (first.ok || first.error.code !== 'NETWORK') return first
+  return call()
+}
+
 /** What `getGroupEnterInfo` / `getShareInfo` gave, or the platform's error code (40097, 65206…). */
 export type GroupOpenDataResult =
   | {

@@ -1,16 +1,16 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and
 // `wx.cloud.callFunction` to the real cloud function on SQLite — cold and hot start from cards.
-import { createWorld, populateGroup, type World } from './support/group-world'
+import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
-import { bootWeapp, type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
-import { connectPhone, type WechatHost } from './support/wechat-host'
-import { createWxStub } from './support/wx-stub'
+import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
+import type { WechatHost } from './support/wechat-host'
+import type { WxStub } from './support/wx-stub'
 
 let world: World
 let host: WechatHost
 let weapp: WeappApp
 let page: RenderedPage
-const stub = createWxStub({ sdkVersion: '3.7.8' })
+let stub: WxStub
 
 beforeAll(async () => {
   world = createWorld()
@@ -24,14 +24,14 @@ beforeAll(async () => {
     { label: 'erin', nickname: 'Erin', score: 64 },
     { label: 'bob' },
   ])
-  host = connectPhone(stub, {
-    standIn: world.standIn,
-    runtime: world.backend.runtime,
-    user: { appid: world.appid, openid: world.users.get('bob')! },
-  })
-  const launch = world.openGroupCard('Family', 'alice', 'bob')
-  weapp = bootWeapp(stub, launch)
-  page = weapp.renderPage('pages/ranking/index')
+  ;({
+    stub,
+    host,
+    weapp,
+    ranking: page,
+  } = bootPhone(world, 'bob', world.openGroupCard('Family', 'alice', 'bob'), {
+    sdkVersion: '3.7.8',
+  }))
 })
 
 afterAll(() => world.close())

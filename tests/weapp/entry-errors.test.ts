@@ -1,15 +1,15 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
 // real cloud function on SQLite — openings without a group, platform errors and cloud failures.
-import { createWorld, populateGroup, type World } from './support/group-world'
-import { bootWeapp, type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
-import { connectPhone, type WechatHost } from './support/wechat-host'
-import { createWxStub } from './support/wx-stub'
+import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
+import type { WechatHost } from './support/wechat-host'
+import type { WxStub } from './support/wx-stub'
 
 let world: World
 let host: WechatHost
 let weapp: WeappApp
 let page: RenderedPage
-const stub = createWxStub()
+let stub: WxStub
 let bob: string
 
 beforeAll(async () => {
@@ -19,11 +19,6 @@ beforeAll(async () => {
     { label: 'bob' },
   ])
   bob = world.users.get('bob')!
-  host = connectPhone(stub, {
-    standIn: world.standIn,
-    runtime: world.backend.runtime,
-    user: { appid: world.appid, openid: bob },
-  })
   const alice = world.users.get('alice')!
   const card = world.standIn.shareCard(
     world.appid,
@@ -34,8 +29,12 @@ beforeAll(async () => {
       path: 'pages/ranking/index',
     },
   )
-  weapp = bootWeapp(stub, world.standIn.openCard(card, bob))
-  page = weapp.renderPage('pages/ranking/index')
+  ;({
+    stub,
+    host,
+    weapp,
+    ranking: page,
+  } = bootPhone(world, 'bob', world.standIn.openCard(card, bob)))
 })
 
 afterAll(() => world.close())

@@ -1,15 +1,15 @@
 // Seam: compiled weapp in miniprogram-simulate on an old base library (< 2.17.3), `wx` wired to the
 // local WeChat stand-in and the real cloud function on SQLite — the getShareInfo fallback.
-import { createWorld, populateGroup, type World } from './support/group-world'
-import { bootWeapp, type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
-import { connectPhone, type WechatHost } from './support/wechat-host'
-import { createWxStub } from './support/wx-stub'
+import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
+import type { WechatHost } from './support/wechat-host'
+import type { WxStub } from './support/wx-stub'
 
 let world: World
 let host: WechatHost
 let weapp: WeappApp
 let page: RenderedPage
-const stub = createWxStub({ sdkVersion: '2.16.1' })
+let stub: WxStub
 
 beforeAll(async () => {
   world = createWorld()
@@ -17,13 +17,14 @@ beforeAll(async () => {
     { label: 'alice', nickname: 'Alice', score: 70 },
     { label: 'bob' },
   ])
-  host = connectPhone(stub, {
-    standIn: world.standIn,
-    runtime: world.backend.runtime,
-    user: { appid: world.appid, openid: world.users.get('bob')! },
-  })
-  weapp = bootWeapp(stub, world.openGroupCard('Club', 'alice', 'bob'))
-  page = weapp.renderPage('pages/ranking/index')
+  ;({
+    stub,
+    host,
+    weapp,
+    ranking: page,
+  } = bootPhone(world, 'bob', world.openGroupCard('Club', 'alice', 'bob'), {
+    sdkVersion: '2.16.1',
+  }))
 })
 
 afterAll(() => world.close())

@@ -1,17 +1,17 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
 // real cloud function on SQLite — playing a round, the share payload, and the profile form.
-import { createWorld, populateGroup, type World } from './support/group-world'
+import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
-import { bootWeapp, type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
-import { connectPhone, type WechatHost } from './support/wechat-host'
-import { createWxStub } from './support/wx-stub'
+import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
+import type { WechatHost } from './support/wechat-host'
+import type { WxStub } from './support/wx-stub'
 
 let world: World
 let host: WechatHost
 let weapp: WeappApp
 let ranking: RenderedPage
 let profile: RenderedPage
-const stub = createWxStub()
+let stub: WxStub
 
 beforeAll(async () => {
   world = createWorld()
@@ -21,13 +21,11 @@ beforeAll(async () => {
     { label: 'dave', nickname: 'Dave', score: 10 },
     { label: 'bob', nickname: 'Bob', score: 5 },
   ])
-  host = connectPhone(stub, {
-    standIn: world.standIn,
-    runtime: world.backend.runtime,
-    user: { appid: world.appid, openid: world.users.get('bob')! },
-  })
-  weapp = bootWeapp(stub, world.openGroupCard('Friends', 'alice', 'bob'))
-  ranking = weapp.renderPage('pages/ranking/index')
+  ;({ stub, host, weapp, ranking } = bootPhone(
+    world,
+    'bob',
+    world.openGroupCard('Friends', 'alice', 'bob'),
+  ))
   await waitFor(() => expect(ranking.text()).toMatch(/Bob.*5/))
 })
 

@@ -1,9 +1,7 @@
 // Seam: compiled weapp in miniprogram-simulate with the real cloud function on SQLite — prints the
 // card-tap figures for `npm run bench:client` (cloud calls per tap, first render of 500 members).
-import { createWorld, populateGroup } from '../support/group-world'
-import { bootWeapp, waitFor } from '../support/weapp-harness'
-import { connectPhone } from '../support/wechat-host'
-import { createWxStub } from '../support/wx-stub'
+import { bootPhone, createWorld, populateGroup } from '../support/group-world'
+import { waitFor } from '../support/weapp-harness'
 
 const MEMBERS = 500
 
@@ -27,18 +25,11 @@ test(`first ranking render for a ${MEMBERS}-member group`, async () => {
   await populateGroup(world, 'Big', members)
   const seedMs = performance.now() - seedStart
 
-  const stub = createWxStub()
   const phoneUser = members[MEMBERS - 1].label
-  const host = connectPhone(stub, {
-    standIn: world.standIn,
-    runtime: world.backend.runtime,
-    user: { appid: world.appid, openid: world.users.get(phoneUser)! },
-  })
   const launch = world.openGroupCard('Big', members[0].label, phoneUser)
 
   const tapped = performance.now()
-  const weapp = bootWeapp(stub, launch)
-  const page = weapp.renderPage('pages/ranking/index')
+  const { host, weapp, ranking: page } = bootPhone(world, phoneUser, launch)
   const rendered = await until(() => page.findAll('ranking-row').length >= 47)
   const firstRenderMs = rendered - tapped
   const firstRows = page.findAll('ranking-row').length

@@ -11,6 +11,9 @@ import {
   type WeChatStandIn,
 } from '../../../local/wechat/stand-in'
 import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../../../src/core/contract'
+import { bootWeapp, type RenderedPage, type WeappApp } from './weapp-harness'
+import { connectPhone, type WechatHost } from './wechat-host'
+import { createWxStub, type WxStub } from './wx-stub'
 
 export interface MemberSpec {
   label: string
@@ -151,4 +154,31 @@ export async function populateGroup(
     if (member.nickname) await world.setProfile(member.label, member.nickname)
     if (member.score !== undefined) await world.play(member.label, member.score)
   }
+}
+
+export interface Phone {
+  stub: WxStub
+  host: WechatHost
+  weapp: WeappApp
+  /** The ranking page, rendered as the app opens. */
+  ranking: RenderedPage
+}
+
+/** Boots the compiled app on `label`'s phone, opened with `launch` (once per test file). */
+export function bootPhone(
+  world: World,
+  label: string,
+  launch: LaunchOptions,
+  options: { sdkVersion?: string } = {},
+): Phone {
+  const openid = world.users.get(label)
+  if (!openid) throw new Error(`unknown member ${label}`)
+  const stub = createWxStub(options)
+  const host = connectPhone(stub, {
+    standIn: world.standIn,
+    runtime: world.backend.runtime,
+    user: { appid: world.appid, openid },
+  })
+  const weapp = bootWeapp(stub, launch)
+  return { stub, host, weapp, ranking: weapp.renderPage('pages/ranking/index') }
 }
