@@ -312,9 +312,15 @@ function chooseMe(openid: string | null): void {
 function initialMe(): string | null {
   const wanted =
     new URLSearchParams(location.search).get('as') ?? localStorage.getItem(AS_STORAGE_KEY)
-  if (!wanted || !state) return null
-  const found = state.members.find((m) => m.openid === wanted || m.label === wanted)
-  return found?.openid ?? null
+  if (!state) return null
+  const found = wanted
+    ? state.members.find((m) => m.openid === wanted || m.label === wanted)
+    : undefined
+  if (found) return found.openid
+  // A first visit (e.g. after `--seed`) opens as someone who is in a group chat, so the first
+  // look is a chat with a card to tap rather than an empty page.
+  const inAGroup = state.chats.find((chat) => chat.kind === 'group')?.members[0]
+  return inAGroup ?? state.members[0]?.openid ?? null
 }
 
 // ---------- phones ----------
@@ -523,12 +529,11 @@ function wireControls(): void {
   byId('launch-app').addEventListener('click', () => void launchApp())
   byId('seed-demo').addEventListener('click', () => {
     setStatus('正在创建示例群…')
-    void api<{ chatId: string; members: string[] }>('POST', '/api/sim/seed', {
-      alsoInclude: me ? [me] : [],
-    })
+    // The demo group is exactly its thirty members; the keyboard becomes the first of them.
+    void api<{ chatId: string; members: string[] }>('POST', '/api/sim/seed', {})
       .then(async (seeded) => {
         await refresh()
-        if (!me) chooseMe(seeded.members[0] ?? null)
+        chooseMe(seeded.members[0] ?? null)
         currentChatId = seeded.chatId
         renderAll()
         setStatus('示例群已就绪：点开群里的卡片')
