@@ -49,7 +49,7 @@ export interface RouteContext {
   files: FileStorage
   serverState: ServerState
   persister: Persister
-  seed(alsoInclude: string[]): Promise<SeedResult>
+  seed(): Promise<SeedResult>
 }
 
 type Handler = (
@@ -220,9 +220,8 @@ export function createApiRoutes(context: RouteContext) {
     },
 
     'POST /api/sim/seed': async (request, response) => {
-      const body = await readJsonObject(request)
-      const include = Array.isArray(body.alsoInclude) ? body.alsoInclude : []
-      const result = await context.seed(include.map((m) => requireMember(String(m))))
+      await readJsonObject(request)
+      const result = await context.seed()
       changed()
       sendJson(response, 200, result)
     },

@@ -75,8 +75,6 @@ export interface SeedOptions {
   openSeedRuntime(): SeedRuntime
   /** Real time; the demo rounds are placed in the minutes before it. */
   now: number
-  /** Existing members (e.g. the simulator's current user) to put into the demo group too. */
-  alsoInclude?: string[]
   size?: number
 }
 
@@ -97,7 +95,7 @@ export async function seedDemoGroup(options: SeedOptions): Promise<SeedResult> {
   const size = Math.min(options.size ?? DEMO_NICKNAMES.length, DEMO_NICKNAMES.length)
   const nicknames = DEMO_NICKNAMES.slice(0, size)
   const users = nicknames.map((label) => standIn.createUser(appid, { label }))
-  const members = [...users.map((user) => user.openid), ...(options.alsoInclude ?? [])]
+  const members = users.map((user) => user.openid)
   const group = standIn.createGroup(appid, { name: DEMO_GROUP_NAME, members })
   const sharer = users[0]!.openid
   const card = standIn.shareCard(

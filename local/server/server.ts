@@ -60,8 +60,8 @@ export interface LocalServer {
   port: number
   appid: string
   standIn: WeChatStandIn
-  /** Creates the demo group unless it exists; adds `alsoInclude` members to it. */
-  seed(alsoInclude?: string[]): Promise<SeedResult>
+  /** Creates the demo group unless it exists. */
+  seed(): Promise<SeedResult>
   close(): Promise<void>
 }
 
@@ -111,7 +111,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const simulatorScript = await bundleSimulator()
 
   let seeding: Promise<SeedResult> | null = null
-  const seed = async (alsoInclude: string[] = []): Promise<SeedResult> => {
+  const seed = async (): Promise<SeedResult> => {
     // One seed at a time: two button presses must not build two demo groups.
     while (seeding) await seeding.catch(() => undefined)
     const run = (async () => {
@@ -120,7 +120,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         (chat) => chat.kind === 'group' && chat.name === DEMO_GROUP_NAME,
       )
       if (existing) {
-        for (const openid of alsoInclude) standIn.addToGroup(existing.chatId, openid)
         const card = Object.values(snapshot.cards).find((c) => c.chatId === existing.chatId)
         const group = standIn.getGroup(existing.chatId, appid)
         return {
@@ -135,7 +134,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         appid,
         files,
         now: clock(),
-        alsoInclude,
         openSeedRuntime: () => {
           let now = clock()
           const seedBackend = openBackend(() => now)
