@@ -56,24 +56,25 @@ interface GroupOpenDataSuccess {
   iv?: string
 }
 
+/**
+ * Callback style on purpose: getGroupEnterInfo has no promise form on the base libraries that
+ * matter. getGroupEnterInfo reads the group from how the app was entered and takes no ticket;
+ * getShareInfo is given the ticket.
+ */
 function callGroupApi(
   api: GroupOpenDataApi,
   shareTicket: string,
 ): Promise<GroupOpenDataSuccess | PlatformError> {
   return new Promise((resolve) => {
-    // Both APIs are callback-only on some base libraries; Taro types them loosely, hence the casts.
-    const options = {
-      shareTicket,
-      success: (result: GroupOpenDataSuccess) => resolve(result),
-      fail: (error: PlatformError) =>
-        resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg }),
-    }
-    const pending: unknown =
+    const success = (result: GroupOpenDataSuccess) => resolve(result)
+    const fail = (error: PlatformError) =>
+      resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg })
+    const pending =
       api === 'getGroupEnterInfo'
-        ? Taro.getGroupEnterInfo(options as unknown as Taro.getGroupEnterInfo.Option)
-        : Taro.getShareInfo(options as unknown as Taro.getShareInfo.Option)
+        ? Taro.getGroupEnterInfo({ success, fail })
+        : Taro.getShareInfo({ shareTicket, success, fail })
     // Taro also returns a promise that rejects on `fail`; the callbacks above already answered.
-    if (pending instanceof Promise) pending.catch(() => undefined)
+    pending.catch(() => undefined)
   })
 }
 

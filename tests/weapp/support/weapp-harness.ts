@@ -201,6 +201,7 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(path.join(WEAPP_DIST, 'app.js'))
+  stub.setEnterOptions({ ...launch }, 'launch')
   app.onLaunch?.(launch)
   app.onShow?.(launch)
 
@@ -211,6 +212,7 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
     app,
     setDataLog,
     showApp(options) {
+      stub.setEnterOptions({ ...options }, 'show')
       app.onShow?.(options)
     },
     hideApp() {

@@ -30,10 +30,15 @@ export function connectPhone(
   const uploadedFiles = new Map<string, string>()
   let failingCalls = 0
 
+  // getGroupEnterInfo reads the group from how the app was entered (it takes no ticket);
+  // getShareInfo is given the ticket explicitly.
   const openData =
     (api: 'getGroupEnterInfo' | 'getShareInfo') =>
     (callOptions: CallbackOptions): unknown => {
-      const shareTicket = callOptions.shareTicket as string | undefined
+      const shareTicket =
+        api === 'getGroupEnterInfo'
+          ? (stub.enterOptions().shareTicket as string | undefined)
+          : (callOptions.shareTicket as string | undefined)
       const result =
         api === 'getGroupEnterInfo'
           ? standIn.getGroupEnterInfo(user.appid, user.openid, shareTicket)

@@ -42,6 +42,9 @@ export interface WxStub {
   callsTo(api: string): ApiCall[]
   storage: Map<string, unknown>
   cloud: { implementation: CloudStub }
+  /** What `getEnterOptionsSync` answers: the harness sets it on every app launch and show. */
+  enterOptions(): Record<string, unknown>
+  setEnterOptions(options: Record<string, unknown>, kind: 'launch' | 'show'): void
 }
 
 const ASYNC_APIS = [
@@ -76,6 +79,8 @@ const ASYNC_APIS = [
 
 export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
   const calls: ApiCall[] = []
+  let launchOptions: Record<string, unknown> = { scene: 1001, query: {} }
+  let enterOptions: Record<string, unknown> = launchOptions
   const storage = new Map<string, unknown>()
   const implementations = new Map<string, ApiImplementation>()
   const syncImplementations = new Map<string, (...args: unknown[]) => unknown>()
@@ -160,8 +165,8 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
       storage.set(String(key), JSON.parse(JSON.stringify(value)))
     }),
     removeStorageSync: syncApi('removeStorageSync', (key) => storage.delete(String(key))),
-    getEnterOptionsSync: syncApi('getEnterOptionsSync', () => ({ scene: 1001, query: {} })),
-    getLaunchOptionsSync: syncApi('getLaunchOptionsSync', () => ({ scene: 1001, query: {} })),
+    getEnterOptionsSync: syncApi('getEnterOptionsSync', () => ({ ...enterOptions })),
+    getLaunchOptionsSync: syncApi('getLaunchOptionsSync', () => ({ ...launchOptions })),
     canIUse: syncApi('canIUse', () => true),
     onNeedPrivacyAuthorization: syncApi('onNeedPrivacyAuthorization', () => undefined),
     onAppShow: syncApi('onAppShow', () => undefined),
@@ -191,6 +196,11 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
     storage,
     cloud,
     callsTo: (api) => calls.filter((call) => call.api === api),
+    enterOptions: () => enterOptions,
+    setEnterOptions(options, kind) {
+      if (kind === 'launch') launchOptions = options
+      enterOptions = options
+    },
     implement(api, implementation) {
       implementations.set(api, implementation)
     },
