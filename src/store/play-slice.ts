@@ -1,4 +1,5 @@
 import type { Round } from '../core/contract'
+import { userText } from '../core/error-text'
 import { describeRankMove } from '../core/ranking-view'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
@@ -33,7 +34,7 @@ export function createPlaySlice(services: PlatformServices): SliceCreator<PlaySl
       set({ ...initialPlay, playStatus: 'starting' })
       const result = await services.call('startRound', {})
       if (!result.ok) {
-        set({ playStatus: 'error', playError: result.error.message })
+        set({ playStatus: 'error', playError: userText(result.error.code) })
         return false
       }
       set({ round: result.data, playStatus: 'playing' })
@@ -60,7 +61,7 @@ export function createPlaySlice(services: PlatformServices): SliceCreator<PlaySl
         })
       }
       if (!result.ok) {
-        set({ playStatus: 'error', playError: result.error.message })
+        set({ playStatus: 'error', playError: userText(result.error.code) })
         return
       }
       await get().refreshRanking()

@@ -1,4 +1,5 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
+import { userText } from '../core/error-text'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
 
@@ -49,7 +50,7 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         avatarUrl,
       })
       if (!result.ok) {
-        set({ profileSaving: false, profileError: result.error.message })
+        set({ profileSaving: false, profileError: userText(result.error.code) })
         return false
       }
       set({ profile: result.data, profileSaving: false })

@@ -1,4 +1,5 @@
 import type { Period, RankingPage, RankingRow } from '../core/contract'
+import { userText } from '../core/error-text'
 import { appendRows } from '../core/ranking-view'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
@@ -80,14 +81,14 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
         return
       }
       if (result.error.code === 'NOT_GROUP_MEMBER') {
-        set({ ranking: null, rankingStatus: 'error', rankingError: '你已不在这个群的排行榜中' })
+        set({ ranking: null, rankingStatus: 'error', rankingError: userText('NOT_GROUP_MEMBER') })
         return
       }
       const cached = services.readCache<RankingData>(rankingCacheKey(groupId, period))
       set({
         ranking: cached ?? get().ranking,
         rankingStatus: cached || get().ranking ? 'stale' : 'error',
-        rankingError: result.error.message,
+        rankingError: userText(result.error.code),
       })
     },
 

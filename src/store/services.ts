@@ -1,8 +1,6 @@
 import type { GroupOpenDataApi } from '../core/base-library'
-import type { ActionInput, ActionName, ActionOutput, ErrorCode, Period } from '../core/contract'
-
-/** A failure the client sees without the server answering: no network, timeout, SDK failure. */
-export type ClientErrorCode = ErrorCode | 'NETWORK'
+import type { ActionInput, ActionName, ActionOutput, Period } from '../core/contract'
+import type { ClientErrorCode } from '../core/error-text'
 
 export type CallResult<T> =
   | { ok: true; data: T }

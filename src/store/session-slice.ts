@@ -1,5 +1,6 @@
 import { chooseGroupOpenDataApi } from '../core/base-library'
 import type { ActionOutput } from '../core/contract'
+import { userText } from '../core/error-text'
 import { classifyEntry, type EnterOptions } from '../core/group-entry'
 import type { SliceCreator } from './app-state'
 import { LAST_RANKING_CACHE_KEY, type RankingData } from './ranking-slice'
@@ -84,7 +85,7 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
             currentGroupId: cached?.groupId ?? get().currentGroupId,
             ranking: cached ?? get().ranking,
             rankingStatus: cached ? 'stale' : get().rankingStatus,
-            rankingError: result.error.message,
+            rankingError: userText(result.error.code),
           })
         }
       }

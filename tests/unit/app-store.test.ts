@@ -243,3 +243,26 @@ describe('playing and profile', () => {
     expect(services.calls).toHaveLength(0)
   })
 })
+
+describe('errors the user reads', () => {
+  test('a server error shows its user text, not the developer message', async () => {
+    const { services, store } = setup()
+    services.callResults.startRound = [
+      { ok: false, error: { code: 'RATE_LIMITED', message: 'startRound: 31 calls in 60000 ms' } },
+    ]
+    expect(await store.getState().startRound()).toBe(false)
+    expect(store.getState().playStatus).toBe('error')
+    expect(store.getState().playError).toBe('操作太频繁，请稍后再试')
+  })
+
+  test('losing the group shows why, and no ranking', async () => {
+    const { services, store } = setup()
+    store.setState({ currentGroupId: 'G1' })
+    services.callResults.getRanking = [
+      { ok: false, error: { code: 'NOT_GROUP_MEMBER', message: 'not a member of G1' } },
+    ]
+    await store.getState().refreshRanking()
+    expect(store.getState().ranking).toBeNull()
+    expect(store.getState().rankingError).toBe('你不在这个群的排行榜中')
+  })
+})

@@ -16,6 +16,7 @@ import { PeriodTabs } from '../../components/period-tabs'
 import { Podium } from '../../components/podium'
 import { RankingRowView } from '../../components/ranking-row'
 import { SharePrompt } from '../../components/share-prompt'
+import { userText } from '../../core/error-text'
 import { pinnedMyRow, splitPodium } from '../../core/ranking-view'
 import { enableShareWithTicket } from '../../platform/share'
 import { appStore, useAppStore } from '../../store'
@@ -38,6 +39,7 @@ export default function RankingPage() {
       groupId: state.currentGroupId,
       ranking: state.ranking,
       status: state.rankingStatus,
+      rankingError: state.rankingError,
       period: state.period,
       loadingMore: state.loadingMore,
     })),
@@ -107,6 +109,11 @@ export default function RankingPage() {
           </Text>
         )}
         {loading && <Text className="ranking-page__loading">正在加载排行榜…</Text>}
+        {view.status === 'error' && !ranking && (
+          <View className="ranking-page__empty" id="ranking-error">
+            <Text>{view.rankingError ?? userText('INTERNAL')}</Text>
+          </View>
+        )}
         {!loading && ranking && ranking.rows.length === 0 && (
           <View className="ranking-page__empty" id="empty">
             <Text>还没有人上榜，来当第一名吧！</Text>
