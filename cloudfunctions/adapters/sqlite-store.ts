@@ -124,6 +124,30 @@ export interface BulkSeed {
 const BETTER = `excluded.score > score OR (excluded.score = score AND excluded.achieved_at < achieved_at)`
 const SEED_BATCH = 50_000
 
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+}
+
+/**
+ * Switching a fresh file to WAL takes an exclusive lock that busy_timeout does not wait for: a
+ * second process opening the same new file at that moment gets SQLITE_BUSY at once. Retry for as
+ * long as busy_timeout would have waited (the constructor is synchronous, hence Atomics.wait).
+ */
+function enableWal(db: Db, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL')
+      return
+    } catch (error) {
+      if (!isBusy(error) || Date.now() > deadline) throw error
+      Atomics.wait(pause, 0, 0, 5)
+    }
+  }
+}
+
 function migrate(db: Db): void {
   // IMMEDIATE takes the write lock first, so two processes opening a fresh file cannot both
   // run the same migration step.
@@ -190,8 +214,9 @@ export class SqliteStore implements LeaderboardStore {
 
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.filename)
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`)
-    this.db.pragma('journal_mode = WAL')
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+    enableWal(this.db, busyTimeoutMs)
     // With WAL, NORMAL survives application crashes; only an OS crash may drop the last commits.
     this.db.pragma('synchronous = NORMAL')
     // Checkpoints copy WAL pages back into the file with one write per page plus an fsync; doing
