@@ -1,24 +1,10 @@
-import {
-  type ActionOutput,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  PERIODS,
-} from '../../../src/core/contract'
+import { type ActionOutput } from '../../../src/core/contract'
 import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
 import { extractGroupId } from '../group-open-data'
 import { memberKey } from '../member-key'
 import { periodKeys } from '../periods'
-import { loadRankingPage } from '../ranking'
-import {
-  Failure,
-  type Fields,
-  invalid,
-  isAbsent,
-  optionalEnumField,
-  optionalIntegerField,
-  ownField,
-  parseString,
-} from '../validation'
+import { loadRankingPage, parseRankingWindow } from '../ranking'
+import { Failure, type Fields, invalid, isAbsent, ownField, parseString } from '../validation'
 import { decryptOpenData } from '../wx-biz-data-crypt'
 
 const CLOUD_ID_MAX_LENGTH = 512
@@ -110,13 +96,7 @@ export const enterGroup: Action<ActionOutput<'enterGroup'>> = async (input, call
   if (!hasCloudId && !hasLegacy) {
     throw invalid('groupInfo (a CloudID) or encryptedData + iv + code is required.')
   }
-  const period = optionalEnumField(input, 'period', PERIODS, 'all')
-  const pageSize = optionalIntegerField(
-    input,
-    'pageSize',
-    { min: 1, max: MAX_PAGE_SIZE },
-    DEFAULT_PAGE_SIZE,
-  )
+  const { period, pageSize } = parseRankingWindow(input)
   const legacy = hasLegacy
     ? {
         encryptedData: parseString(rawLegacy.encryptedData, 'encryptedData', {

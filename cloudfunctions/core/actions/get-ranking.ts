@@ -1,32 +1,13 @@
-import {
-  type ActionOutput,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  PERIODS,
-} from '../../../src/core/contract'
+import { type ActionOutput } from '../../../src/core/contract'
 import type { Action } from '../deps'
 import { periodKey } from '../periods'
-import { loadRankingPage } from '../ranking'
+import { loadRankingPage, parseRankingWindow } from '../ranking'
 import { decodeCursor } from '../ranking-cursor'
-import {
-  Failure,
-  GROUP_ID_RULE,
-  invalid,
-  optionalEnumField,
-  optionalIntegerField,
-  optionalStringField,
-  stringField,
-} from '../validation'
+import { Failure, GROUP_ID_RULE, invalid, optionalStringField, stringField } from '../validation'
 
 export const getRanking: Action<ActionOutput<'getRanking'>> = async (input, caller, deps) => {
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const period = optionalEnumField(input, 'period', PERIODS, 'all')
-  const pageSize = optionalIntegerField(
-    input,
-    'pageSize',
-    { min: 1, max: MAX_PAGE_SIZE },
-    DEFAULT_PAGE_SIZE,
-  )
+  const { period, pageSize } = parseRankingWindow(input)
   const rawCursor = optionalStringField(input, 'cursor', { max: 512 })
   const key = periodKey(period, deps.clock.now())
   const cursor = rawCursor === undefined ? null : decodeCursor(rawCursor)

@@ -11,7 +11,7 @@ import path from 'node:path'
 
 import type { WxStub } from './wx-stub'
 
-export const WEAPP_DIST = path.resolve(__dirname, '../../../dist/weapp')
+const WEAPP_DIST = path.resolve(__dirname, '../../../dist/weapp')
 
 export interface LaunchOptions {
   scene: number
@@ -55,8 +55,6 @@ type PageMethod = (this: Record<string, unknown>, ...args: unknown[]) => unknown
 export interface RenderedPage {
   route: string
   component: SimulateComponent
-  /** The page instance (the object Taro's page config methods run against). */
-  instance: Record<string, unknown>
   text(): string
   textOf(selector: string): string | null
   exists(selector: string): boolean
@@ -89,7 +87,6 @@ export interface WeappApp {
   showApp(options: LaunchOptions): void
   hideApp(): void
   renderPage(route: string, query?: Record<string, string>): RenderedPage
-  pages(): RenderedPage[]
 }
 
 let booted = false
@@ -205,7 +202,6 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
   app.onLaunch?.(launch)
   app.onShow?.(launch)
 
-  const rendered: RenderedPage[] = []
   const loadedPages = new Map<string, string>()
 
   return {
@@ -218,7 +214,6 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
     hideApp() {
       app.onHide?.()
     },
-    pages: () => rendered,
     renderPage(route, query = {}) {
       loadingRoute = route
       loadingQuery = query
@@ -236,9 +231,7 @@ export function bootWeapp(stub: WxStub, launch: LaunchOptions): WeappApp {
       const parent = document.createElement('parent-wrapper')
       document.body.appendChild(parent)
       component.attach(parent)
-      const page = wrapPage(route, component)
-      rendered.push(page)
-      return page
+      return wrapPage(route, component)
     },
   }
 }
@@ -309,7 +302,6 @@ function wrapPage(route: string, component: SimulateComponent): RenderedPage {
   return {
     route,
     component,
-    instance: component.instance,
     text: () => textOfNode(component.dom),
     textOf(selector) {
       const node = component.querySelector(selector)

@@ -36,11 +36,8 @@ export interface WxStub {
   wx: Record<string, unknown>
   /** Replace an API's behaviour: `(options) => value` answers success, a thrown `{ errCode }` fails. */
   implement(api: string, implementation: ApiImplementation): void
-  /** Synchronous APIs (getStorageSync, getAppBaseInfo…) answer with what the function returns. */
-  implementSync(api: string, implementation: (...args: unknown[]) => unknown): void
   calls: ApiCall[]
   callsTo(api: string): ApiCall[]
-  storage: Map<string, unknown>
   cloud: { implementation: CloudStub }
   /** What `getEnterOptionsSync` answers: the harness sets it on every app launch and show. */
   enterOptions(): Record<string, unknown>
@@ -83,7 +80,6 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
   let enterOptions: Record<string, unknown> = launchOptions
   const storage = new Map<string, unknown>()
   const implementations = new Map<string, ApiImplementation>()
-  const syncImplementations = new Map<string, (...args: unknown[]) => unknown>()
   const systemInfo = {
     SDKVersion: options.sdkVersion ?? '3.7.8',
     platform: 'devtools',
@@ -124,7 +120,7 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
     (api: string, fallback: (...args: unknown[]) => unknown) =>
     (...args: unknown[]) => {
       calls.push({ api, options: { args } })
-      return (syncImplementations.get(api) ?? fallback)(...args)
+      return fallback(...args)
     }
 
   const cloud: { implementation: CloudStub } = {
@@ -193,7 +189,6 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
   return {
     wx,
     calls,
-    storage,
     cloud,
     callsTo: (api) => calls.filter((call) => call.api === api),
     enterOptions: () => enterOptions,
@@ -203,9 +198,6 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
     },
     implement(api, implementation) {
       implementations.set(api, implementation)
-    },
-    implementSync(api, implementation) {
-      syncImplementations.set(api, implementation)
     },
   }
 }
