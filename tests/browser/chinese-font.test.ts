@@ -1,4 +1,4 @@
-// Seam: the browser the browser tests launch (npm-shipped Chromium, npm-shipped Noto Sans SC): its Chinese has glyphs.
+// Seam: the browser of the browser tests (Chromium and Noto Sans SC from npm): Chinese has glyphs.
 import type { Browser, Page } from 'playwright-core'
 
 import { launchChromium } from './support/chromium'
@@ -25,7 +25,7 @@ async function render(page: Page) {
   return { fonts, missing: missing!, glyphs }
 }
 
-it('draws 排行榜 in Noto Sans SC, each character its own glyph and none the missing-glyph box', async () => {
+it('draws 排行榜 in Noto Sans SC: three distinct glyphs, none the missing-glyph box', async () => {
   const { fonts, missing, glyphs } = await withBrowser(true, render)
 
   expect(fonts.drawn).toBe(1)

@@ -46,7 +46,7 @@ async function openAs(label?: string, options: { fakeClock?: boolean } = {}) {
   return page
 }
 
-/** Every screenshot's Chinese is drawn with the shipped CJK font (chinese-font.test.ts: it has the glyphs). */
+/** A screenshot's Chinese is in the shipped CJK font (chinese-font.test.ts checks its glyphs). */
 async function expectChineseReadable(page: SimulatorPage): Promise<void> {
   const { drawn, fonts } = await chineseTextFonts(page.page)
   expect(drawn).toBeGreaterThan(0)

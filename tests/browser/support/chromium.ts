@@ -1,8 +1,8 @@
 /**
  * The browser of the browser tests, all of it from `npm ci`: the Chromium build shipped inside
  * `@sparticuz/chromium` with Noto Sans SC from `@embedpdf/fonts-sc` as its font, under
- * playwright-core. Nothing is downloaded or installed by hand, each launch gets a fresh profile, and
- * no request leaves 127.0.0.1 (host resolver rules plus a route filter).
+ * playwright-core. Nothing is downloaded or installed by hand, each launch gets a fresh profile,
+ * and no request leaves 127.0.0.1 (host resolver rules plus a route filter).
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -53,7 +53,7 @@ export async function bundledChromium(): Promise<BundledChromium> {
   if (existsSync(CACHE_DIR)) return unpacked
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(
-      `@sparticuz/chromium ships a Linux x86-64 build only (this is ${process.platform}-${process.arch})`,
+      `@sparticuz/chromium has a Linux x86-64 build only, not ${process.platform}-${process.arch}`,
     )
   }
   const bin = join(PACKAGE_DIR, 'bin')
@@ -166,8 +166,8 @@ export async function launchChromium({ cjkFont = true }: LaunchOptions = {}): Pr
     args: [
       '--no-sandbox',
       '--no-zygote',
-      // Software GL (the SwiftShader libraries unpacked next to the binary), as the package
-      // configures it: https://chromium.googlesource.com/chromium/src/+/main/docs/gpu/swiftshader.md
+      // Software GL (the SwiftShader libraries unpacked next to the binary), as the package sets
+      // it up: https://chromium.googlesource.com/chromium/src/+/main/docs/gpu/swiftshader.md
       '--use-gl=angle',
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',

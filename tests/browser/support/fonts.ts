@@ -1,11 +1,12 @@
 /**
  * What a screenshot's Chinese is drawn with: the fonts Chromium used for each element holding Han
- * text (DevTools protocol `CSS.getPlatformFontsForNode`, https://chromedevtools.github.io/devtools-protocol/tot/CSS/#method-getPlatformFontsForNode),
- * and the drawn glyphs themselves compared with the missing-glyph drawing.
+ * text (DevTools protocol `CSS.getPlatformFontsForNode`,
+ * https://chromedevtools.github.io/devtools-protocol/tot/CSS/#method-getPlatformFontsForNode), and
+ * the drawn glyphs themselves compared with the missing-glyph drawing.
  */
 import type { Page } from 'playwright-core'
 
-/** The PostScript names of Noto Sans SC as `@embedpdf/fonts-sc` ships it (NotoSansHans-Regular, …). */
+/** PostScript names of Noto Sans SC as `@embedpdf/fonts-sc` ships it (NotoSansHans-Regular, …). */
 export const CJK_FONT = /^NotoSansHans-/
 
 const HAN = /\p{Script=Han}/u
