@@ -10,12 +10,13 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs'
-import { dirname, join, normalize, sep } from 'node:path'
+import { basename, dirname, join, normalize, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { brotliDecompressSync, createBrotliDecompress } from 'node:zlib'
 
@@ -50,6 +51,7 @@ export async function bundledChromium(): Promise<BundledChromium> {
     libDir: join(CACHE_DIR, 'lib'),
     latinFontDir: join(CACHE_DIR, 'fonts', 'Open_Sans'),
   }
+  removeAbandonedUnpacks()
   if (existsSync(CACHE_DIR)) return unpacked
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(
@@ -78,6 +80,28 @@ export async function bundledChromium(): Promise<BundledChromium> {
     throw error
   }
   return unpacked
+}
+
+/** Removes the temporary folders of workers that died while unpacking (their process is gone). */
+function removeAbandonedUnpacks(): void {
+  const parent = dirname(CACHE_DIR)
+  const prefix = `${basename(CACHE_DIR)}.tmp-`
+  if (!existsSync(parent)) return
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length).split('-')[0])
+    if (!processExists(pid)) rmSync(join(parent, name), { recursive: true, force: true })
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /**
