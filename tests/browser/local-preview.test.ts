@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core'
 import { identiconPng } from '../../local/server/avatars'
 import { type LocalServer, startLocalServer } from '../../local/server/server'
 import { isolatedContext, launchChromium } from './support/chromium'
+import { chineseTextFonts, CJK_FONT } from './support/fonts'
 import { SimulatorPage } from './support/simulator-page'
 
 const ROOT = join(__dirname, '..', '..')
@@ -45,7 +46,15 @@ async function openAs(label?: string, options: { fakeClock?: boolean } = {}) {
   return page
 }
 
+/** A screenshot's Chinese is in the shipped CJK font (chinese-font.test.ts checks its glyphs). */
+async function expectChineseReadable(page: SimulatorPage): Promise<void> {
+  const { drawn, fonts } = await chineseTextFonts(page.page)
+  expect(drawn).toBeGreaterThan(0)
+  for (const font of fonts) expect(font).toMatch(CJK_FONT)
+}
+
 async function screenshot(page: SimulatorPage, name: string): Promise<void> {
+  await expectChineseReadable(page)
   await page.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) })
   await page.page.getByTestId('phone').screenshot({ path: join(ARTIFACTS, `${name}-phone.png`) })
 }
@@ -217,6 +226,7 @@ describe('the demo group', () => {
         (image) => image.complete && image.naturalWidth > 0,
       ),
     )
+    await expectChineseReadable(viewer)
     await viewer.page
       .getByTestId('phone')
       .screenshot({ path: join(ARTIFACTS, 'ranking-30-members.png') })
