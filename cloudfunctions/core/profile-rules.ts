@@ -1,16 +1,10 @@
 import { NICKNAME_MAX_LENGTH } from '../../src/core/contract'
+import { normalizeDisplayName } from '../../src/core/display-name'
 import { invalid } from './validation'
 
 /** Raw input cap before trimming, so a huge string is rejected without scanning it. */
 const NICKNAME_RAW_MAX = 256
 export const AVATAR_URL_MAX_LENGTH = 512
-
-/**
- * C0/C1 controls, line/paragraph separators, bidi embeddings/overrides/isolates (they can
- * visually reorder a ranking) and lone surrogates. Zero-width joiners stay allowed: emoji
- * sequences need them.
- */
-const FORBIDDEN_IN_NICKNAME = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069\p{Cs}]/u
 
 export function parseNickname(value: unknown): string | null {
   if (value === null) return null
@@ -18,17 +12,14 @@ export function parseNickname(value: unknown): string | null {
   if (value.length > NICKNAME_RAW_MAX) {
     throw invalid(`nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`)
   }
-  const trimmed = value.trim()
-  if (FORBIDDEN_IN_NICKNAME.test(trimmed)) {
-    throw invalid('nickname must not contain control characters.')
-  }
-  // Count code points, not UTF-16 units: an emoji is one character to the user.
-  const length = [...trimmed].length
-  if (length === 0) throw invalid('nickname must not be blank; send null to clear it.')
-  if (length > NICKNAME_MAX_LENGTH) {
-    throw invalid(`nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`)
-  }
-  return trimmed
+  const result = normalizeDisplayName(value, NICKNAME_MAX_LENGTH)
+  if (result.ok) return result.name
+  const messages = {
+    control: 'nickname must not contain control characters.',
+    blank: 'nickname must have a visible character; send null to clear it.',
+    tooLong: `nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`,
+  } as const
+  throw invalid(messages[result.problem])
 }
 
 /** cloud://<env>.<bucket>/<path>: what wx.cloud.uploadFile returns as fileID. */

@@ -1,4 +1,5 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
+import { type DisplayNameProblem, normalizeDisplayName } from '../core/display-name'
 import { userText } from '../core/error-text'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
@@ -18,6 +19,12 @@ export interface ProfileSlice {
   resetProfile(): void
 }
 
+const NICKNAME_PROBLEM_TEXT: Record<DisplayNameProblem, string> = {
+  control: '昵称里有无法显示的字符',
+  blank: '昵称需要至少一个看得见的字',
+  tooLong: `昵称最多 ${NICKNAME_MAX_LENGTH} 个字`,
+}
+
 const initialProfile = { profile: null, profileSaving: false, profileError: null }
 
 export function createProfileSlice(services: PlatformServices): SliceCreator<ProfileSlice> {
@@ -30,10 +37,16 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
     },
 
     async saveProfile(draft) {
-      const nickname = draft.nickname.trim()
-      if ([...nickname].length > NICKNAME_MAX_LENGTH) {
-        set({ profileError: `昵称最多 ${NICKNAME_MAX_LENGTH} 个字` })
-        return false
+      // An empty field clears the nickname; anything typed must pass the server's display-name rule,
+      // checked here first so the member sees why without a round trip.
+      let nickname: string | null = null
+      if (draft.nickname.trim().length > 0) {
+        const checked = normalizeDisplayName(draft.nickname, NICKNAME_MAX_LENGTH)
+        if (!checked.ok) {
+          set({ profileError: NICKNAME_PROBLEM_TEXT[checked.problem] })
+          return false
+        }
+        nickname = checked.name
       }
       set({ profileSaving: true, profileError: null })
       let avatarUrl = get().profile?.avatarUrl ?? null
@@ -46,7 +59,7 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         avatarUrl = upload.data.fileId
       }
       const result = await services.call('updateProfile', {
-        nickname: nickname.length > 0 ? nickname : null,
+        nickname,
         avatarUrl,
       })
       if (!result.ok) {

@@ -178,12 +178,48 @@ describe('enterGroup', () => {
       return { code, ...encryptOpenData(sessionKey, data) }
     }
 
+    /** WeChat stamps open data with the time it was issued, in seconds. */
+    const issuedSecondsAgo = (seconds: number) => Math.floor(h.now() / 1000) - seconds
+
     it('decrypts with the session key of the caller and binds', async () => {
-      const input = legacy('alice', { openGId: 'GL', watermark: { appid: APPID, timestamp: 1 } })
+      const input = legacy('alice', {
+        openGId: 'GL',
+        watermark: { appid: APPID, timestamp: issuedSecondsAgo(1) },
+      })
 
       const result = await h.expectOk('alice', 'enterGroup', input)
 
       expect(result).toMatchObject({ joined: true, ranking: { groupId: 'GL' } })
+    })
+
+    it('accepts data as old as a CloudID may be, plus the clock-skew allowance', async () => {
+      const input = legacy('alice', {
+        opengid: 'GL',
+        watermark: { appid: APPID, timestamp: issuedSecondsAgo(5 * 60 + 59) },
+      })
+
+      await expect(h.expectOk('alice', 'enterGroup', input)).resolves.toMatchObject({
+        joined: true,
+      })
+    })
+
+    it.each([
+      ['captured 7 days ago and replayed with a fresh login code', 7 * 86_400],
+      ['older than a CloudID may live', 5 * 60 + 61],
+      ['stamped in the future', -120],
+      ['without a timestamp', undefined],
+    ])('refuses open data %s, and binds nobody', async (_name, age) => {
+      const timestamp = age === undefined ? undefined : issuedSecondsAgo(age)
+      const input = legacy('alice', { opengid: 'GL', watermark: { appid: APPID, timestamp } })
+      const before = h.snapshot()
+
+      const result = await h.call('alice', 'enterGroup', input)
+
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: timestamp === undefined ? 'OPEN_DATA_INVALID' : 'CLOUD_ID_EXPIRED' },
+      })
+      expect(h.snapshot()).toEqual(before)
     })
 
     it.each([
@@ -207,7 +243,10 @@ describe('enterGroup', () => {
     })
 
     it('refuses a login code that was already used', async () => {
-      const input = legacy('alice', { opengid: 'GL', watermark: { appid: APPID } })
+      const input = legacy('alice', {
+        opengid: 'GL',
+        watermark: { appid: APPID, timestamp: issuedSecondsAgo(0) },
+      })
       await h.expectOk('alice', 'enterGroup', input)
 
       const replayed = await h.call('alice', 'enterGroup', input)

@@ -362,12 +362,27 @@ describe('malformed input never throws and never writes', () => {
     const badNickname = fc.oneof(
       notAbsent.filter((v) => typeof v !== 'string'),
       fc
-        .tuple(
-          word,
-          fc.constantFrom('\u0000', '\n', '\u0007', '\u202E', '\u2066', '\uD800', '\u2028'),
-          word,
-        )
+        .tuple(word, fc.constantFrom('\u0000', '\n', '\u0007', '\u0085', '\uD800', '\u2028'), word)
         .map((parts) => parts.join('')),
+      // Names with nothing to see: invisible format characters, fillers and spaces only.
+      fc
+        .array(
+          fc.constantFrom(
+            '\u200B',
+            '\u3164',
+            '\uFEFF',
+            '\u00AD',
+            '\u202E',
+            '\u2066',
+            '\u200F',
+            '\u200D',
+            '\u3000',
+            ' ',
+            '\u2800',
+          ),
+          { minLength: 1, maxLength: 30 },
+        )
+        .map((chars) => chars.join('')),
       fc
         .array(fc.constantFrom('a', '😀', '中', 'é'), { minLength: 21, maxLength: 80 })
         .map((chars) => chars.join('')),

@@ -23,6 +23,21 @@ describe('profiles', () => {
     expect(await h.expectOk('alice', 'getProfile')).toEqual({ nickname: emoji, avatarUrl: null })
   })
 
+  it('normalises what others will see: NFC, invisible controls removed, spaces collapsed', async () => {
+    const cases: Array<[string, string]> = [
+      ['A\u200Bli\u202Ece\uFEFF', 'Alice'],
+      ['Cafe\u0301', 'Caf\u00E9'],
+      ['小\u3000\u3000林  \t 跑团', '小 林 跑团'],
+      ['\u3164小林\u00AD', '小林'],
+      ['👨\u200D👩\u200D👧', '👨\u200D👩\u200D👧'],
+    ]
+
+    for (const [typed, stored] of cases) {
+      const result = await h.expectOk('alice', 'updateProfile', { nickname: typed })
+      expect(result.nickname).toBe(stored)
+    }
+  })
+
   it('applies fields independently and clears with null', async () => {
     await h.expectOk('alice', 'updateProfile', {
       nickname: 'Al',
@@ -49,7 +64,14 @@ describe('profiles', () => {
     ['a nickname of 21 characters', { nickname: 'x'.repeat(21) }],
     ['a blank nickname', { nickname: '   ' }],
     ['a nickname with a newline', { nickname: 'a\nb' }],
-    ['a nickname with a bidi override', { nickname: 'abc\u202Edef' }],
+    ['a nickname of zero-width spaces', { nickname: '\u200B\u200B\u200B' }],
+    ['a nickname of Hangul fillers', { nickname: '\u3164\u3164' }],
+    ['a nickname of byte-order marks and soft hyphens', { nickname: '\uFEFF\u00AD\uFEFF' }],
+    ['a nickname of bidi controls only', { nickname: '\u202E\u2066\u200F\u061C' }],
+    [
+      'a nickname of ideographic spaces and a zero-width joiner',
+      { nickname: '\u3000\u200D\u3000' },
+    ],
     ['a nickname with a lone surrogate', { nickname: 'a\uD800b' }],
     ['a huge nickname', { nickname: 'x'.repeat(100_000) }],
     ['a nickname that is a number', { nickname: 42 }],

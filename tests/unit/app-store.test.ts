@@ -242,6 +242,16 @@ describe('playing and profile', () => {
     expect(store.getState().profileError).toContain('20')
     expect(services.calls).toHaveLength(0)
   })
+
+  test('a nickname with nothing to see is refused before any call', async () => {
+    const { services, store } = setup()
+    const saved = await store
+      .getState()
+      .saveProfile({ nickname: '\u200B\u3164\uFEFF', avatarTempPath: null })
+    expect(saved).toBe(false)
+    expect(store.getState().profileError).toBe('昵称需要至少一个看得见的字')
+    expect(services.calls).toHaveLength(0)
+  })
 })
 
 describe('errors the user reads', () => {

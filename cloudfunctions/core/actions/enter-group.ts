@@ -1,6 +1,6 @@
 import { type ActionOutput } from '../../../src/core/contract'
 import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
-import { extractGroupId } from '../group-open-data'
+import { assertFreshWatermark, extractGroupId } from '../group-open-data'
 import { memberKey } from '../member-key'
 import { periodKeys } from '../periods'
 import { loadRankingPage, parseRankingWindow } from '../ranking'
@@ -73,7 +73,9 @@ async function groupFromEncryptedData(
       `The group data could not be decrypted (${decrypted.errcode}).`,
     )
   }
-  return extractGroupId(decrypted.data, caller.appid)
+  const groupId = extractGroupId(decrypted.data, caller.appid)
+  assertFreshWatermark(decrypted.data, deps.clock.now())
+  return groupId
 }
 
 /**
