@@ -203,8 +203,8 @@ export function inspectDataDir(layout: DataLayout): StartPlan {
   if (legacy.length === 0) {
     if (database && database.cloudRows > 0) {
       throw new DataDirError(
-        layout.legacyStandIn,
-        `is missing, but ${basename(layout.database)} holds ${database.cloudRows} rows of cloud data that belong to the WeChat users and groups it kept`,
+        layout.database,
+        `holds ${database.cloudRows} rows of cloud data, but the WeChat stand-in's state (the users and groups they belong to) is missing: it is neither in this file nor in ${basename(layout.legacyStandIn)} beside it`,
       )
     }
     return { kind: 'fresh' }
