@@ -290,8 +290,16 @@ export function openWalSync(databaseFile: string): WalSync {
   let queued: Promise<void> | null = null
 
   const syncOnce = (): Promise<void> => {
-    // The WAL exists from the first commit on and stays while a connection is open.
-    fd ??= openSync(walFile, 'r')
+    // The WAL exists from the first commit on and stays while a connection is open; before
+    // that there is nothing to sync.
+    if (fd === null) {
+      try {
+        fd = openSync(walFile, 'r')
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve()
+        throw error
+      }
+    }
     const descriptor = fd
     const run = new Promise<void>((resolve, reject) => {
       fdatasync(descriptor, (error) => (error ? reject(error) : resolve()))

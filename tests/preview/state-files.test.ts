@@ -314,7 +314,7 @@ describe('the ways forward', () => {
     expect(preview.output()).toContain(`moved the old data to ${moved[0]}`)
   })
 
-  it('imports a folder of the earlier layout once, keeping its users, groups and sessions', async () => {
+  it('imports a folder of the earlier layout once, keeping its users, groups and sessions, and finishes an interrupted import', async () => {
     const dir = join(root, 'import')
     cpSync(legacy, dir, { recursive: true })
     const server = JSON.parse(readFileSync(join(dir, SERVER), 'utf8')) as {
@@ -328,6 +328,9 @@ describe('the ways forward', () => {
       action: 'listMyGroups',
     })
     await first.stop()
+    const renamed = existsSync(join(dir, `${STAND_IN}.imported`))
+    // As if the process had died between the import's commit and the renames.
+    cpSync(join(dir, `${STAND_IN}.imported`), join(dir, STAND_IN))
     const second = await startPreview(dir)
     const again = await previewClient(second.url).state()
     await second.stop()
@@ -335,9 +338,9 @@ describe('the ways forward', () => {
     expect(state.members).toHaveLength(memberCount)
     expect(state.members.map((m) => m.openid)).toContain(openid)
     expect(groups.groups).toHaveLength(1)
-    expect(existsSync(join(dir, STAND_IN))).toBe(false)
-    expect(existsSync(join(dir, `${STAND_IN}.imported`))).toBe(true)
+    expect(renamed).toBe(true)
     expect(existsSync(join(dir, `${SERVER}.imported`))).toBe(true)
     expect(again).toEqual(state)
+    expect(existsSync(join(dir, STAND_IN))).toBe(false)
   })
 })
