@@ -105,16 +105,21 @@ function buildH5(): Promise<void> {
   })
 }
 
+/** `npm start -- [--data-dir DIR] --reset` for this data folder. */
+function resetCommand(options: Options): string {
+  const dataDirArg = options.dataDir === join(ROOT, '.data') ? '' : ` --data-dir ${options.dataDir}`
+  return `npm start --${dataDirArg} --reset`
+}
+
 /** One message: which file, what is wrong with it, and the two ways out. Exits 3. */
 function refuse(error: DataDirError, options: Options): never {
-  const dataDirArg = options.dataDir === join(ROOT, '.data') ? '' : ` --data-dir ${options.dataDir}`
   console.error(`
   ✗ Not starting: ${error.file}
     ${error.problem}.
 
     Nothing in ${options.dataDir} was changed. Either
       • restore ${error.file} (from a backup, or undo the edit or deletion), then start again; or
-      • npm start --${dataDirArg} --reset
+      • ${resetCommand(options)}
         moves ${options.dataDir} aside to ${options.dataDir}.<date>T<time> and starts with no data.
 `)
   process.exit(3)
@@ -161,7 +166,7 @@ async function main(): Promise<void> {
 
     simulator   ${server.url}
     H5 app      ${server.url}app/  (opened by the simulator's phones)
-    data        ${options.dataDir}  (start over: npm start -- --reset)
+    data        ${options.dataDir}  (start over: ${resetCommand(options)})
 
   Press Ctrl-C to stop.
 `)
