@@ -13,8 +13,9 @@
  * it returns, so before any cloud write that depends on it and before any answer). In WAL mode
  * all commits to a file, from every connection, form one log that recovery replays up to the
  * first frame whose checksum chain breaks, so a crash keeps a prefix of it: a cloud row can never
- * outlive the stand-in change it came from. JSON files beside the database could not promise
- * that order.
+ * outlive the stand-in change it came from. A crash between the two (a card tap's CloudID stored,
+ * its enterGroup row not yet) leaves a request that was never answered; tapping again completes
+ * it. JSON files beside the database could not promise that order.
  *
  * Durable before answering: commits run with `synchronous = NORMAL` (no fsync each), and an
  * answer to a write waits for `WalSync.durable()`, one fdatasync of the WAL that covers every
@@ -225,6 +226,9 @@ export function openPreviewStateStore(filename: string): PreviewStateStore {
   db.pragma('busy_timeout = 5000')
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
+  // Checkpoints run on whichever connection commits past the mark: keep this one's mark where
+  // the cloud store puts its own (sqlite-store.ts says why).
+  db.pragma('wal_autocheckpoint = 10000')
   db.exec(SCHEMA)
 
   const setMeta = db.prepare(`INSERT OR REPLACE INTO preview_meta (key, value) VALUES (?, ?)`)
