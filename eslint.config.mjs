@@ -19,7 +19,15 @@ const platformImports = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.swc/', '.data/', 'test-artifacts/', 'coverage/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.swc/',
+      '.data/',
+      '.data.*/',
+      'test-artifacts/',
+      'coverage/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

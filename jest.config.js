@@ -1,6 +1,6 @@
 // Jest projects, one per seam: pure rules and stores (unit), cloud functions through their real
 // entry on SQLite (cloud), the compiled weapp in miniprogram-simulate (weapp), the local preview
-// in headless Chromium (browser).
+// in headless Chromium (browser), the local preview's process over HTTP (preview).
 const babelTransform = [
   'babel-jest',
   {
@@ -52,6 +52,12 @@ module.exports = {
       displayName: 'browser',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'preview',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/preview/**/*.test.ts'],
     },
   ],
 }

@@ -9,13 +9,18 @@
  *   npm start -- --port 9000       another port
  *   npm start -- --rebuild         build the H5 app even if it looks current
  *   npm start -- --seed            add the 30-member demo group (once)
- *   npm start -- --reset           forget all local state first (same as deleting .data/)
+ *   npm start -- --reset           move the data folder aside (timestamped), start with no data
  *   npm start -- --data-dir DIR    keep state somewhere else
+ *   npm start -- --no-build        serve dist/h5 as it is (the APIs alone need no build)
+ *
+ * Exit codes: 2 bad arguments or port in use, 3 the data folder's state is refused (the message
+ * names the file and the ways out; nothing was changed), 1 anything else.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
+import { DataDirError } from '../local/server/persistence'
 import { DEFAULT_PORT, type LocalServer, startLocalServer } from '../local/server/server'
 
 const ROOT = resolve(__dirname, '..')
@@ -27,6 +32,7 @@ const BUILD_INPUTS = ['src', 'config']
 interface Options {
   port: number
   rebuild: boolean
+  build: boolean
   reset: boolean
   seed: boolean
   dataDir: string
@@ -34,7 +40,7 @@ interface Options {
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm start -- [--port N] [--rebuild] [--seed] [--reset] [--data-dir DIR]`,
+    `${message}\nusage: npm start -- [--port N] [--rebuild | --no-build] [--seed] [--reset] [--data-dir DIR]`,
   )
   process.exit(2)
 }
@@ -44,6 +50,7 @@ function parseArgs(argv: string[]): Options {
   const options: Options = {
     port: envPort,
     rebuild: false,
+    build: true,
     reset: false,
     seed: false,
     dataDir: join(ROOT, '.data'),
@@ -59,6 +66,7 @@ function parseArgs(argv: string[]): Options {
     if (flag === '--port') options.port = Number(value())
     else if (flag === '--data-dir') options.dataDir = resolve(value())
     else if (flag === '--rebuild') options.rebuild = true
+    else if (flag === '--no-build') options.build = false
     else if (flag === '--reset') options.reset = true
     else if (flag === '--seed') options.seed = true
     else if (flag === '--help' || flag === '-h') usage('')
@@ -97,10 +105,32 @@ function buildH5(): Promise<void> {
   })
 }
 
+/** `npm start -- [--data-dir DIR] --reset` for this data folder. */
+function resetCommand(options: Options): string {
+  const dataDirArg = options.dataDir === join(ROOT, '.data') ? '' : ` --data-dir ${options.dataDir}`
+  return `npm start --${dataDirArg} --reset`
+}
+
+/** One message: which file, what is wrong with it, and the two ways out. Exits 3. */
+function refuse(error: DataDirError, options: Options): never {
+  console.error(`
+  ✗ Not starting: ${error.file}
+    ${error.problem}.
+
+    Nothing in ${options.dataDir} was changed. Either
+      • restore ${error.file} (from a backup, or undo the edit or deletion), then start again; or
+      • ${resetCommand(options)}
+        moves ${options.dataDir} aside to ${options.dataDir}.<date>T<time> and starts with no data.
+`)
+  process.exit(3)
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2))
 
-  if (options.rebuild || !buildIsCurrent()) {
+  if (!options.build) {
+    console.log('▸ not building the H5 app (--no-build): serving dist/h5 as it is')
+  } else if (options.rebuild || !buildIsCurrent()) {
     console.log(options.rebuild ? '▸ building the H5 app (--rebuild)…' : '▸ building the H5 app…')
     const buildStarted = Date.now()
     await buildH5()
@@ -109,7 +139,6 @@ async function main(): Promise<void> {
     console.log('▸ H5 build is current (dist/h5 is newer than src/); --rebuild forces one')
   }
 
-  if (options.reset) console.log(`▸ resetting local state in ${options.dataDir}`)
   let server: LocalServer
   try {
     server = await startLocalServer({
@@ -123,7 +152,11 @@ async function main(): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       usage(`port ${options.port} is in use: try --port ${options.port + 1} or PORT=…`)
     }
+    if (error instanceof DataDirError) refuse(error, options)
     throw error
+  }
+  if (server.movedAside) {
+    console.log(`▸ --reset: moved the old data to ${server.movedAside}; starting with no data`)
   }
 
   // Since this process started, so the TypeScript loading counts too.
@@ -133,7 +166,7 @@ async function main(): Promise<void> {
 
     simulator   ${server.url}
     H5 app      ${server.url}app/  (opened by the simulator's phones)
-    data        ${options.dataDir}  (reset: npm start -- --reset)
+    data        ${options.dataDir}  (start over: ${resetCommand(options)})
 
   Press Ctrl-C to stop.
 `)
@@ -145,7 +178,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }
     stopping = true
-    console.log(`\n▸ ${signal}: saving state and stopping…`)
+    console.log(`\n▸ ${signal}: stopping…`)
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -27,7 +27,6 @@ import {
   sendJson,
   stringField,
 } from './http-util'
-import type { Persister, ServerState } from './persistence'
 import type { SeedResult } from './seed'
 import type {
   SimCard,
@@ -47,9 +46,17 @@ export interface RouteContext {
   appid: string
   backend: LocalBackend
   files: FileStorage
-  serverState: ServerState
-  persister: Persister
+  sessions: PhoneSessions
+  /** Resolves once everything committed so far is on disk (state-db.ts `WalSync`). */
+  durable(): Promise<void>
   seed(): Promise<SeedResult>
+}
+
+/** Phone session tokens; `add` returns once the token is stored. */
+export interface PhoneSessions {
+  openidOf(token: string): string | undefined
+  tokenOf(openid: string): string | undefined
+  add(token: string, openid: string): void
 }
 
 type Handler = (
@@ -59,12 +66,19 @@ type Handler = (
 ) => Promise<void>
 
 export function createApiRoutes(context: RouteContext) {
-  const { standIn, appid, backend, files, serverState, persister } = context
+  const { standIn, appid, backend, files, sessions, durable } = context
   let version = 1
 
+  /** An answer to a POST is sent only once what the request wrote is on disk. */
+  const reply = async (response: ServerResponse, status: number, body: unknown) => {
+    await durable()
+    sendJson(response, status, body)
+  }
+
+  // Every stand-in change is already stored when its call returns (see state-db.ts); this only
+  // tells the simulator page to re-render.
   const changed = (): void => {
     version += 1
-    persister.markDirty()
   }
 
   const requireMember = (openid: string): string => {
@@ -80,18 +94,17 @@ export function createApiRoutes(context: RouteContext) {
 
   /** One token per member, kept across restarts so an open phone stays signed in. */
   const sessionFor = (openid: string): string => {
-    const existing = Object.entries(serverState.sessions).find(([, id]) => id === openid)
-    if (existing) return existing[0]
+    const existing = sessions.tokenOf(openid)
+    if (existing) return existing
     const token = randomBytes(18).toString('base64url')
-    serverState.sessions[token] = openid
-    persister.markDirty()
+    sessions.add(token, openid)
     return token
   }
 
   const caller = (request: IncomingMessage): string => {
     const header = request.headers.authorization ?? ''
     const match = /^Bearer ([A-Za-z0-9_-]{8,64})$/.exec(header)
-    const openid = match ? serverState.sessions[match[1]!] : undefined
+    const openid = match ? sessions.openidOf(match[1]!) : undefined
     if (!openid) {
       throw new HttpError(401, 'NO_SESSION', 'open the app from the simulator (no phone session)')
     }
@@ -157,7 +170,7 @@ export function createApiRoutes(context: RouteContext) {
       const label = stringField(body, 'label', 40).trim()
       const user = standIn.createUser(appid, { label })
       changed()
-      sendJson(response, 201, { openid: user.openid, label })
+      await reply(response, 201, { openid: user.openid, label })
     },
 
     'POST /api/sim/groups': async (request, response) => {
@@ -167,7 +180,7 @@ export function createApiRoutes(context: RouteContext) {
       const openids = members.map((m) => requireMember(String(m)))
       const group = standIn.createGroup(appid, { name, members: openids })
       changed()
-      sendJson(response, 201, { chatId: group.chatId })
+      await reply(response, 201, { chatId: group.chatId })
     },
 
     'POST /api/sim/group-members': async (request, response) => {
@@ -177,7 +190,7 @@ export function createApiRoutes(context: RouteContext) {
       if (body.remove === true) standIn.removeFromGroup(chatId, openid)
       else standIn.addToGroup(chatId, openid)
       changed()
-      sendJson(response, 200, { ok: true })
+      await reply(response, 200, { ok: true })
     },
 
     'POST /api/sim/share': async (request, response) => {
@@ -189,7 +202,7 @@ export function createApiRoutes(context: RouteContext) {
         title: optionalStringField(body, 'title', 120),
       })
       changed()
-      sendJson(response, 201, { cardId: card.cardId, chatId: card.chatId })
+      await reply(response, 201, { cardId: card.cardId, chatId: card.chatId })
     },
 
     'POST /api/sim/open-card': async (request, response) => {
@@ -197,7 +210,6 @@ export function createApiRoutes(context: RouteContext) {
       const as = requireMember(stringField(body, 'as'))
       const os = body.os === 'android' ? 'android' : 'ios'
       const launch = standIn.openCard(stringField(body, 'cardId'), as, { os })
-      persister.markDirty()
       const result: SimOpenResult = {
         launch: {
           scene: launch.scene,
@@ -208,7 +220,7 @@ export function createApiRoutes(context: RouteContext) {
         },
         session: sessionFor(as),
       }
-      sendJson(response, 200, result)
+      await reply(response, 200, result)
     },
 
     'POST /api/sim/launch': async (request, response) => {
@@ -216,14 +228,14 @@ export function createApiRoutes(context: RouteContext) {
       const as = requireMember(stringField(body, 'as'))
       const launch: SimLaunchOptions = { scene: SCENE_RECENT_LIST, path: HOME_PAGE_PATH, query: {} }
       const result: SimOpenResult = { launch, session: sessionFor(as) }
-      sendJson(response, 200, result)
+      await reply(response, 200, result)
     },
 
     'POST /api/sim/seed': async (request, response) => {
       await readJsonObject(request)
       const result = await context.seed()
       changed()
-      sendJson(response, 200, result)
+      await reply(response, 200, result)
     },
 
     'POST /api/cloud/:name': async (request, response, params) => {
@@ -237,13 +249,11 @@ export function createApiRoutes(context: RouteContext) {
           data,
           clientIp: request.socket.remoteAddress ?? '127.0.0.1',
         })
-        sendJson(response, 200, { result: answer.result, requestID: answer.requestID })
+        await reply(response, 200, { result: answer.result, requestID: answer.requestID })
       } catch (error) {
         if (!(error instanceof CallFunctionError)) throw error
         // How wx.cloud.callFunction fails: the SDK's errCode and errMsg, no result.
-        sendJson(response, 502, { errCode: error.errCode, errMsg: error.errMsg })
-      } finally {
-        persister.markDirty()
+        await reply(response, 502, { errCode: error.errCode, errMsg: error.errMsg })
       }
     },
 
@@ -251,8 +261,7 @@ export function createApiRoutes(context: RouteContext) {
       const openid = caller(request)
       await readJsonObject(request)
       const answer = standIn.login(appid, openid)
-      persister.markDirty()
-      sendJson(response, 200, answer)
+      await reply(response, 200, answer)
     },
 
     'POST /api/wechat/getGroupEnterInfo': async (request, response) => {
@@ -267,16 +276,14 @@ export function createApiRoutes(context: RouteContext) {
           needGroupOpenID: body.needGroupOpenID === true,
         },
       )
-      persister.markDirty()
-      sendJson(response, 200, answer)
+      await reply(response, 200, answer)
     },
 
     'POST /api/wechat/getShareInfo': async (request, response) => {
       const openid = caller(request)
       const body = await readJsonObject(request)
       const answer = standIn.getShareInfo(appid, openid, optionalStringField(body, 'shareTicket'))
-      persister.markDirty()
-      sendJson(response, 200, answer)
+      await reply(response, 200, answer)
     },
 
     'POST /api/wechat/groupName': async (request, response) => {
@@ -295,10 +302,13 @@ export function createApiRoutes(context: RouteContext) {
         if (!(error instanceof StandInError)) throw error
       }
       if (!visible) {
-        sendJson(response, 403, { error: 'NOT_A_MEMBER', message: 'not a member of this group' })
+        await reply(response, 403, {
+          error: 'NOT_A_MEMBER',
+          message: 'not a member of this group',
+        })
         return
       }
-      sendJson(response, 200, { name })
+      await reply(response, 200, { name })
     },
 
     'POST /api/files': async (request, response) => {
@@ -306,10 +316,10 @@ export function createApiRoutes(context: RouteContext) {
       const bytes = await readBody(request, MAX_UPLOAD_BYTES)
       const stored = files.storeImage(request.headers['content-type'], bytes)
       if (!stored.ok) {
-        sendJson(response, stored.status, { error: 'BAD_FILE', message: stored.message })
+        await reply(response, stored.status, { error: 'BAD_FILE', message: stored.message })
         return
       }
-      sendJson(response, 201, { url: stored.url, fileID: stored.url })
+      await reply(response, 201, { url: stored.url, fileID: stored.url })
     },
   }
 

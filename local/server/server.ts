@@ -6,10 +6,13 @@
  *   /files/…     uploaded avatars (data dir)
  *   /api/…       the cloud function, the WeChat stand-in's client APIs, uploads, the simulator
  *
- * State lives in the data directory and survives restarts (see persistence.ts). `close()` stops
- * accepting requests, writes the stand-in one last time and closes SQLite.
+ * State lives in the data directory and survives restarts and crashes (see persistence.ts and
+ * state-db.ts): every change is on disk before its answer is sent. A data directory whose state
+ * cannot be used as it is makes start-up fail with a `DataDirError`, having changed nothing.
+ * `close()` stops accepting requests and closes SQLite.
  */
-import { mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, renameSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -20,15 +23,10 @@ import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
 import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
 import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
 import { sendJson, sendText } from './http-util'
-import {
-  createPersister,
-  dataLayout,
-  readServerState,
-  readStandInSnapshot,
-  resetData,
-} from './persistence'
-import { answerError, createApiRoutes } from './routes'
+import { dataLayout, importedName, inspectDataDir, moveDataAside } from './persistence'
+import { answerError, createApiRoutes, type PhoneSessions } from './routes'
 import { DEMO_GROUP_NAME, seedDemoGroup, type SeedResult } from './seed'
+import { openPreviewStateStore, openWalSync } from './state-db'
 import { serveFile } from './static-files'
 
 export const DEFAULT_PORT = 8787
@@ -47,12 +45,10 @@ export interface LocalServerOptions {
   port?: number
   /** Server time for the cloud function and the stand-in; tests move it instead of waiting. */
   clock?: () => number
-  /** Delete the stored state before starting. */
+  /** Move the data directory aside (timestamped) and start with no data. */
   reset?: boolean
   /** Create the demo group (once) after starting. */
   seed?: boolean
-  /** Milliseconds between the last change and the stand-in's save. */
-  saveDebounceMs?: number
 }
 
 export interface LocalServer {
@@ -60,6 +56,8 @@ export interface LocalServer {
   port: number
   appid: string
   standIn: WeChatStandIn
+  /** Where `reset` moved the old data directory; null when it did not move one. */
+  movedAside: string | null
   /** Creates the demo group unless it exists. */
   seed(): Promise<SeedResult>
   close(): Promise<void>
@@ -81,15 +79,48 @@ async function bundleSimulator(): Promise<string> {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const clock = options.clock ?? Date.now
   const layout = dataLayout(options.dataDir)
-  if (options.reset) resetData(layout)
+  const movedAside = options.reset ? moveDataAside(layout) : null
+  // Reads only; throws DataDirError before anything on disk is touched.
+  const plan = inspectDataDir(layout)
   mkdirSync(layout.dir, { recursive: true })
 
-  const serverState = readServerState(layout)
-  const standIn = createWeChatStandIn({ clock, snapshot: readStandInSnapshot(layout) ?? undefined })
-  if (serverState.appid === null || standIn.appSecret(serverState.appid) === null) {
-    serverState.appid = standIn.registerApp().appid
+  const stateStore = openPreviewStateStore(layout.database)
+  const stored = plan.kind === 'fresh' ? null : plan.state
+  const standIn = createWeChatStandIn({
+    clock,
+    snapshot: stored?.standIn,
+    onChange: (records) => stateStore.commitStandIn(records),
+  })
+  let appid: string
+  let memberKeySalt: string
+  if (stored === null) {
+    memberKeySalt = randomBytes(24).toString('base64url')
+    // The app and the ids naming it are stored together, or not at all.
+    appid = stateStore.atomically(() => {
+      const registered = standIn.registerApp().appid
+      stateStore.writeMeta({ appid: registered, memberKeySalt })
+      return registered
+    })
+  } else {
+    ;({ appid, memberKeySalt } = stored)
+    if (plan.kind === 'import') stateStore.initialise(stored, plan.importedFiles)
   }
-  const appid = serverState.appid
+  if (plan.kind !== 'fresh') {
+    for (const file of plan.leftovers) renameSync(file, importedName(file))
+  }
+
+  const tokens = new Map(Object.entries(stored?.sessions ?? {}))
+  const tokenOfOpenid = new Map([...tokens].map(([token, openid]) => [openid, token]))
+  const sessions: PhoneSessions = {
+    openidOf: (token) => tokens.get(token),
+    tokenOf: (openid) => tokenOfOpenid.get(openid),
+    add(token, openid) {
+      stateStore.addSession(token, openid)
+      tokens.set(token, openid)
+      tokenOfOpenid.set(openid, token)
+    },
+  }
+
   const openBackend = (backendClock: () => number): LocalBackend =>
     createLocalBackend({
       dbPath: layout.database,
@@ -97,17 +128,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       clock: backendClock,
       // Relative on purpose: avatar URLs stay valid when the server restarts on another port.
       localFilePrefix: FILES_URL_PREFIX,
-      memberKeySalt: serverState.memberKeySalt,
+      memberKeySalt,
     })
   const backend = openBackend(clock)
+  const walSync = openWalSync(layout.database)
   const files = createFileStorage(layout.files)
-  const persister = createPersister({
-    layout,
-    standIn,
-    serverState,
-    debounceMs: options.saveDebounceMs,
-  })
-  persister.flush()
   const simulatorScript = await bundleSimulator()
 
   let seeding: Promise<SeedResult> | null = null
@@ -152,11 +177,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return await run
     } finally {
       seeding = null
-      persister.markDirty()
     }
   }
 
-  const api = createApiRoutes({ standIn, appid, backend, files, serverState, persister, seed })
+  const api = createApiRoutes({
+    standIn,
+    appid,
+    backend,
+    files,
+    sessions,
+    durable: () => walSync.durable(),
+    seed,
+  })
   let port = options.port ?? DEFAULT_PORT
 
   const allowedHosts = (): Set<string> =>
@@ -250,6 +282,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     port,
     appid,
     standIn,
+    movedAside,
     seed,
     close() {
       closing ??= (async () => {
@@ -259,8 +292,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           server.closeAllConnections()
         })
         while (seeding) await seeding.catch(() => undefined)
-        persister.close()
+        walSync.close()
         backend.close()
+        stateStore.close()
       })()
       return closing
     },

@@ -23,6 +23,8 @@ import type {
   SessionResult,
   WeChatOpenApi,
 } from '../../cloudfunctions/core/ports'
+import { parseSnapshot, SnapshotError, type StandInRecord, WHOLE_COLLECTION_KEY } from './snapshot'
+import { trackWrites } from './write-tracker'
 
 export const SCENE_SINGLE_CHAT_CARD = 1007
 export const SCENE_GROUP_CARD = 1008
@@ -251,6 +253,13 @@ export interface WeChatStandInOptions {
   /** Source of random bytes for ids, keys and IVs; inject for reproducible runs. */
   random?: (bytes: number) => Buffer
   snapshot?: StandInSnapshot
+  /**
+   * Called once at the end of every call that changed the state, before the call returns, with
+   * the records it wrote (see snapshot.ts). A store that commits them here keeps what is stored
+   * never behind what anyone has been told. If it throws, the call throws and the records are
+   * offered again with the next change.
+   */
+  onChange?: (records: StandInRecord[]) => void
 }
 
 export type StandInErrorCode =
@@ -367,7 +376,9 @@ function parseSharePath(raw: string): { path: string; query: Record<string, stri
 export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatStandIn {
   const clock = options.clock ?? Date.now
   const random = options.random ?? randomBytes
-  const state: StandInSnapshot = options.snapshot ? loadSnapshot(options.snapshot) : emptySnapshot()
+  const raw: StandInSnapshot = options.snapshot ? loadSnapshot(options.snapshot) : emptySnapshot()
+  const tracker = options.onChange ? trackWrites(raw) : null
+  const state = tracker?.state ?? raw
   // opengid → where it points; derived, so rebuilt rather than persisted.
   const opengidIndex = new Map<string, { appid: string; chatId: string }>()
   for (const chat of Object.values(state.chats)) {
@@ -830,18 +841,53 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
     },
 
     toJSON() {
-      return clone(state)
+      return clone(raw)
     },
+  }
+  const { onChange } = options
+  if (!tracker || !onChange) return standIn
+
+  const commit = (): void => {
+    const written = tracker.written()
+    if (written.size === 0) return
+    const records: StandInRecord[] = []
+    for (const [collection, keys] of written) {
+      if (collection === 'faults') {
+        records.push({ collection, key: WHOLE_COLLECTION_KEY, value: JSON.stringify(raw.faults) })
+        continue
+      }
+      for (const key of keys) {
+        const value: unknown = raw[collection][key]
+        records.push({ collection, key, value: value === undefined ? null : JSON.stringify(value) })
+      }
+    }
+    onChange(records)
+    tracker.clear()
+  }
+  // Every method may write (even reads mint opengids), so each one commits on its way out, also
+  // when it throws after a partial change: the store always matches what is in memory.
+  const methods = standIn as unknown as Record<string, unknown>
+  for (const name of Object.keys(standIn)) {
+    const method = methods[name]
+    if (typeof method !== 'function' || name === 'clock' || name === 'toJSON') continue
+    methods[name] = (...args: unknown[]): unknown => {
+      try {
+        return (method as (...a: unknown[]) => unknown).apply(standIn, args)
+      } finally {
+        commit()
+      }
+    }
   }
   return standIn
 }
 
 function loadSnapshot(snapshot: StandInSnapshot): StandInSnapshot {
-  if (snapshot === null || typeof snapshot !== 'object' || snapshot.version !== 1) {
-    throw new StandInError('INVALID_SNAPSHOT', 'unsupported stand-in snapshot')
+  try {
+    return clone(parseSnapshot(snapshot))
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new StandInError('INVALID_SNAPSHOT', error.message)
+    throw error
   }
-  // Tolerate snapshots written before a collection existed.
-  return { ...emptySnapshot(), ...clone(snapshot) }
 }
 
 const CLOUD_ID_REASON: Record<CloudIdErrorCode, CloudIdFailure> = {

@@ -33,7 +33,6 @@ function start(): Promise<LocalServer> {
     appDir: APP_DIR,
     port: 0,
     clock: () => Date.now() + serverClockOffset,
-    saveDebounceMs: 20,
   })
 }
 

@@ -2,6 +2,7 @@
 import { createDecipheriv } from 'node:crypto'
 
 import { WXBizDataCrypt } from '../../cloudfunctions/core/wx-biz-data-crypt'
+import { snapshotFromRecords, type StandInRecord } from '../../local/wechat/snapshot'
 import {
   CODE2SESSION_LIMIT_PER_MINUTE,
   createWeChatStandIn,
@@ -539,3 +540,112 @@ describe('snapshots', () => {
     ).toThrow(StandInError)
   })
 })
+
+describe('change records (onChange)', () => {
+  /** A store that keeps the last record per key, as the preview's SQLite table does. */
+  function recordingStandIn(fail = { next: false }) {
+    let now = START
+    const stored = new Map<string, StandInRecord>()
+    const calls: StandInRecord[][] = []
+    const standIn = createWeChatStandIn({
+      clock: () => now,
+      onChange: (records) => {
+        if (fail.next) {
+          fail.next = false
+          throw new Error('disk full')
+        }
+        calls.push(records)
+        for (const record of records) stored.set(`${record.collection}|${record.key}`, record)
+      },
+    })
+    return {
+      standIn,
+      calls,
+      fail,
+      rebuilt: () => snapshotFromRecords(stored.values()),
+      advance: (ms: number) => {
+        now += ms
+      },
+    }
+  }
+
+  it('hands over, call by call, exactly what rebuilds the whole state', () => {
+    const { standIn, calls, rebuilt, advance } = recordingStandIn()
+    const { appid, secret } = standIn.registerApp()
+    const alice = standIn.createUser(appid, { label: 'Alice' })
+    const bob = standIn.createUser(appid, { label: 'Bob' })
+    const group = standIn.createGroup(appid, { name: 'Runners', members: [alice.openid] })
+    standIn.addToGroup(group, bob.openid)
+    const card = standIn.shareCard(
+      appid,
+      alice.openid,
+      { groupChat: group },
+      { withShareTicket: true },
+    )
+    const launch = standIn.openCard(card, bob.openid)
+    expectSuccess(standIn.getGroupEnterInfo(appid, bob.openid, launch.shareTicket))
+    standIn.failNext(appid, bob.openid, 'getShareInfo', 40097, 2)
+    standIn.getShareInfo(appid, bob.openid, launch.shareTicket)
+    const { code } = standIn.login(appid, alice.openid)
+    standIn.code2Session(appid, secret, code)
+    advance(FIVE_MINUTES + 1)
+    standIn.login(appid, alice.openid)
+    standIn.removeFromGroup(group, bob.openid)
+
+    expect(rebuilt()).toEqual(standIn.toJSON())
+    // Only what a call wrote: tapping a card stores one ticket, nothing else.
+    const callsBefore = calls.length
+    standIn.openCard(card, alice.openid)
+    expect(calls.slice(callsBefore)).toEqual([
+      [{ collection: 'tickets', key: expect.any(String), value: expect.any(String) }],
+    ])
+    expect(rebuilt()).toEqual(standIn.toJSON())
+    // Reads that write nothing hand over nothing.
+    const quiet = calls.length
+    standIn.getUser(appid, alice.openid)
+    standIn.isMember(group, alice.openid)
+    expect(calls).toHaveLength(quiet)
+  })
+
+  it('hands over a change also when the call fails after making it', () => {
+    const { standIn, rebuilt } = recordingStandIn()
+    const { appid } = standIn.registerApp()
+    const alice = standIn.createUser(appid)
+
+    expect(() =>
+      standIn.createGroup(appid, { name: 'Half made', members: [alice.openid, 'oUnknown'] }),
+    ).toThrow(StandInError)
+    expect(Object.values(standIn.toJSON().chats).map((chat) => chat.name)).toEqual(['Half made'])
+    expect(rebuilt()).toEqual(standIn.toJSON())
+  })
+
+  it('fails the call when the store fails, and hands the records over again with the next change', () => {
+    const { standIn, fail, rebuilt } = recordingStandIn()
+    const { appid } = standIn.registerApp()
+    fail.next = true
+
+    expect(() => standIn.createUser(appid, { label: 'Lost?' })).toThrow('disk full')
+    standIn.createUser(appid, { label: 'Next' })
+    expect(Object.keys(rebuilt().accounts)).toHaveLength(2)
+    expect(rebuilt()).toEqual(standIn.toJSON())
+  })
+
+  it.each([
+    ['{}', {}],
+    ['a wrong version', { version: 2 }],
+    ['a version without collections', { version: 1 }],
+    ['an account without its app', { ...emptyWorld(), accounts: { o1: account('o1') } }],
+  ])('refuses a snapshot that is %s, saying why', (_name, snapshot) => {
+    expect(() => createWeChatStandIn({ snapshot: snapshot as unknown as StandInSnapshot })).toThrow(
+      StandInError,
+    )
+  })
+})
+
+function emptyWorld() {
+  return createWeChatStandIn().toJSON()
+}
+
+function account(openid: string) {
+  return { appid: 'wx0000000000000000', openid, userId: 'wxid_1', sessionKey: 'k' }
+}
