@@ -15,7 +15,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
     outputRoot: `dist/${platform}`,
-    plugins: [],
+    // DingTalk mini program (`taro build --type dd`); see PLATFORM.md for why it is pinned with overrides.
+    plugins: ['@tarojs/plugin-platform-alipay-dd'],
     defineConstants: {},
     copy: { patterns: [{ from: 'src/assets/', to: `dist/${platform}/assets/` }], options: {} },
     framework: 'react',
