@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
+import { ensureDingTalkH5Build } from '../local/dingtalk/build'
 import { DEFAULT_PORT, type LocalServer, startLocalServer } from '../local/server/server'
 
 const ROOT = resolve(__dirname, '..')
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
   } else {
     console.log('▸ H5 build is current (dist/h5 is newer than src/); --rebuild forces one')
   }
+
+  // The DingTalk mode (/dingtalk) serves the H5 build with the DingTalk modules.
+  await ensureDingTalkH5Build(ROOT, options.rebuild)
 
   if (options.reset) console.log(`▸ resetting local state in ${options.dataDir}`)
   let server: LocalServer

@@ -281,11 +281,14 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
       return legacy(path, parsed, body)
     },
 
+    /** Idempotent: a second call keeps the corp's users. */
     createCorp(corpId: string, name: string) {
-      corps.set(corpId, { name, users: new Map() })
+      if (!corps.has(corpId)) corps.set(corpId, { name, users: new Map() })
     },
 
+    /** Idempotent: a second call keeps the app's permissions. */
     createApp(app: { appKey: string; appSecret: string; corpId: string; coolAppCode: string }) {
+      if (apps.has(app.appKey)) return
       apps.set(app.appKey, { ...app, permissions: new Set(['qyapi_base', 'qyapi_chat_read']) })
     },
 

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 
 import { build } from 'esbuild'
 
+import { createDingTalkPreview, type DingTalkPreview } from '../dingtalk/preview'
 import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
 import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
 import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
@@ -53,6 +54,8 @@ export interface LocalServerOptions {
   seed?: boolean
   /** Milliseconds between the last change and the stand-in's save. */
   saveDebounceMs?: number
+  /** The H5 build with the DingTalk modules, served under /app-dd/ (default: `dist/h5-dd`). */
+  dingtalkAppDir?: string
 }
 
 export interface LocalServer {
@@ -63,6 +66,8 @@ export interface LocalServer {
   /** Creates the demo group unless it exists. */
   seed(): Promise<SeedResult>
   close(): Promise<void>
+  /** The DingTalk mode (/dingtalk): its stand-in state and demo group. */
+  dingtalk: DingTalkPreview
 }
 
 async function bundleSimulator(): Promise<string> {
@@ -157,6 +162,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   }
 
   const api = createApiRoutes({ standIn, appid, backend, files, serverState, persister, seed })
+  const dingtalk = await createDingTalkPreview({
+    databasePath: layout.database,
+    clock,
+    memberKeySalt: serverState.memberKeySalt,
+    appDir: options.dingtalkAppDir ?? join(options.appDir, '..', 'h5-dd'),
+  })
   let port = options.port ?? DEFAULT_PORT
 
   const allowedHosts = (): Set<string> =>
@@ -171,6 +182,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     const method = request.method ?? 'GET'
     const path = new URL(request.url ?? '/', `http://${HOST}`).pathname
+    if (await dingtalk.handle(request, response, path)) return
 
     if (path.startsWith('/api/')) {
       const route = api.match(method, path)
@@ -251,6 +263,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     appid,
     standIn,
     seed,
+    dingtalk,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -261,6 +274,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         while (seeding) await seeding.catch(() => undefined)
         persister.close()
         backend.close()
+        dingtalk.close()
       })()
       return closing
     },
