@@ -24,6 +24,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // DingTalk mini program (`taro build --type dd`); see PLATFORM.md for why it is pinned with overrides.
     plugins: ['@tarojs/plugin-platform-alipay-dd'],
     defineConstants: {},
+    // Always defined, so `process.env.TARO_APP_DINGTALK_API` is replaced at build time even when
+    // unset (H5 has no `process` at run time). Empty: the local preview's relative entry path.
+    env: { TARO_APP_DINGTALK_API: JSON.stringify(process.env.TARO_APP_DINGTALK_API ?? '') },
     copy: { patterns: [{ from: 'src/assets/', to: `${outputRoot}/assets/` }], options: {} },
     framework: 'react',
     compiler: 'webpack5',

@@ -39,7 +39,7 @@ interface DdAuthCodeApi {
 /** DingTalk's global JSAPI object (the mini program's, or the container's in an H5 page). */
 declare const dd: DdAuthCodeApi | undefined
 
-const API_BASE = process.env.TARO_APP_DINGTALK_API ?? '/api/dingtalk'
+const API_BASE = process.env.TARO_APP_DINGTALK_API || '/api/dingtalk'
 /** Renew a little before the server's expiry rather than fail a call. */
 const SESSION_MARGIN_MS = 60_000
 /** The error code this module reports when `dd.getAuthCode` fails (not a DingTalk code). */
