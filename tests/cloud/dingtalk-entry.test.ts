@@ -278,6 +278,57 @@ describe('DingTalk entry: every error code of chat/get', () => {
   })
 })
 
+describe('DingTalk entry: the same failures on the scene-group (cool-app) path', () => {
+  test.each([
+    [43007, 'PLATFORM_DENIED'],
+    [70001, 'PLATFORM_DENIED'],
+    [40016, 'NOT_A_GROUP'],
+    [49000, 'NOT_A_GROUP'],
+  ])('v1.0 form of %i → %s, nothing written', async (errcode, code) => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    w.local.standIn.failNext('/v1.0/im/sceneGroups/query', { errcode })
+    const answer = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    expect(answer).toMatchObject({ ok: false, error: { code } })
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u02'))).toEqual([])
+  })
+
+  test('HTTP 401 twice (token rejected) is PLATFORM_DENIED after one refresh', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    const fetches = w.local.openApi.tokenFetches()
+    w.local.standIn.failNext('/v1.0/im/sceneGroups/query', { errcode: 40001 }, 2)
+    const answer = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    expect(answer.error?.code).toBe('PLATFORM_DENIED')
+    expect(w.local.openApi.tokenFetches()).toBe(fetches + 1)
+  })
+
+  test('a group without the cool app installed is not readable through the scene-group API', async () => {
+    const w = world()
+    const ids = await w.local.createGroup('没装应用的群', 'u01', w.users)
+    const token = await w.login('u01')
+    const answer = await w.post(
+      '/leaderboard',
+      {
+        action: 'enterGroup',
+        dingtalk: { corpId: LOCAL_DINGTALK.corpId, openConversationId: ids.openConversationId },
+      },
+      token,
+    )
+    expect(answer.error?.code).toBe('NOT_A_GROUP')
+  })
+})
+
 describe('DingTalk entry: membership', () => {
   test('a member removed from the group keeps access only until the cached roster is re-read', async () => {
     const w = world()
