@@ -6,6 +6,12 @@ import prodConfig from './prod'
 // Each platform builds into its own folder so the weapp output (opened by DevTools through
 // project.config.json) and the H5 output (served by `npm start`) never overwrite each other.
 const platform = process.env.TARO_ENV ?? 'weapp'
+// The local preview's DingTalk mode runs the H5 build with the DingTalk platform modules
+// (`*.dd.ts`) in place of the H5 ones: `LEADERBOARD_H5_FLAVOR=dd taro build --type h5`.
+const dingtalkH5 = platform === 'h5' && process.env.LEADERBOARD_H5_FLAVOR === 'dd'
+const outputRoot = dingtalkH5 ? 'dist/h5-dd' : `dist/${platform}`
+const DINGTALK_MODULES =
+  /[\\/](platform[\\/](services|enter-options|share)|components[\\/]group-name)$/
 
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -14,10 +20,14 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${platform}`,
-    plugins: [],
+    outputRoot,
+    // DingTalk mini program (`taro build --type dd`); see PLATFORM.md for why it is pinned with overrides.
+    plugins: ['@tarojs/plugin-platform-alipay-dd'],
     defineConstants: {},
-    copy: { patterns: [{ from: 'src/assets/', to: `dist/${platform}/assets/` }], options: {} },
+    // Always defined, so `process.env.TARO_APP_DINGTALK_API` is replaced at build time even when
+    // unset (H5 has no `process` at run time). Empty: the local preview's relative entry path.
+    env: { TARO_APP_DINGTALK_API: JSON.stringify(process.env.TARO_APP_DINGTALK_API ?? '') },
+    copy: { patterns: [{ from: 'src/assets/', to: `${outputRoot}/assets/` }], options: {} },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },
@@ -27,7 +37,18 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
     },
     h5: {
-      publicPath: '/',
+      publicPath: dingtalkH5 ? '/app-dd/' : '/',
+      webpackChain(chain, webpack) {
+        if (!dingtalkH5) return
+        // `../platform/services` → `../platform/services.dd`, which Taro then resolves to the
+        // `.dd.ts` file (there is no `.dd.h5.ts`).
+        chain.plugin('dingtalk-modules').use(webpack.NormalModuleReplacementPlugin, [
+          DINGTALK_MODULES,
+          (resource: { request: string }) => {
+            resource.request = `${resource.request}.dd`
+          },
+        ])
+      },
       staticDirectory: 'static',
       router: { mode: 'hash' },
       output: {

@@ -19,6 +19,7 @@ import { join } from 'node:path'
 
 import { build } from 'esbuild'
 
+import { createDingTalkPreview, type DingTalkPreview } from '../dingtalk/preview'
 import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
 import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
 import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
@@ -49,6 +50,8 @@ export interface LocalServerOptions {
   reset?: boolean
   /** Create the demo group (once) after starting. */
   seed?: boolean
+  /** The H5 build with the DingTalk modules, served under /app-dd/ (default: `dist/h5-dd`). */
+  dingtalkAppDir?: string
 }
 
 export interface LocalServer {
@@ -61,6 +64,8 @@ export interface LocalServer {
   /** Creates the demo group unless it exists. */
   seed(): Promise<SeedResult>
   close(): Promise<void>
+  /** The DingTalk mode (/dingtalk): its stand-in state and demo group. */
+  dingtalk: DingTalkPreview
 }
 
 async function bundleSimulator(): Promise<string> {
@@ -189,6 +194,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     durable: () => walSync.durable(),
     seed,
   })
+  const dingtalk = await createDingTalkPreview({
+    databasePath: layout.database,
+    clock,
+    memberKeySalt,
+    appDir: options.dingtalkAppDir ?? join(options.appDir, '..', 'h5-dd'),
+  })
   let port = options.port ?? DEFAULT_PORT
 
   const allowedHosts = (): Set<string> =>
@@ -203,6 +214,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     const method = request.method ?? 'GET'
     const path = new URL(request.url ?? '/', `http://${HOST}`).pathname
+    if (await dingtalk.handle(request, response, path)) return
 
     if (path.startsWith('/api/')) {
       const route = api.match(method, path)
@@ -284,6 +296,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     standIn,
     movedAside,
     seed,
+    dingtalk,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -295,6 +308,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         walSync.close()
         backend.close()
         stateStore.close()
+        dingtalk.close()
       })()
       return closing
     },

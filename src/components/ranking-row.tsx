@@ -12,17 +12,20 @@ interface RankingRowViewProps {
 
 /** Memoised so that loading the next page sends only the new rows to the view layer. */
 export const RankingRowView = memo(function RankingRowView({ row, pinned }: RankingRowViewProps) {
+  // DingTalk lists the whole roster: members without a score are shown, unranked, as 未参与.
+  const idle = row.played === false
   const classes = [
     'ranking-row',
+    idle ? 'ranking-row--idle' : '',
     row.isMe ? 'ranking-row--me' : '',
     pinned ? 'ranking-row--pinned' : '',
   ]
   return (
     <View className={classes.filter(Boolean).join(' ')} data-member={row.memberKey}>
-      <Text className="ranking-row__rank">{row.rank}</Text>
+      <Text className="ranking-row__rank">{idle ? '–' : row.rank}</Text>
       <Avatar url={row.avatarUrl} size="small" />
       <Text className="ranking-row__name">{displayName(row)}</Text>
-      <Text className="ranking-row__score">{row.score}</Text>
+      <Text className="ranking-row__score">{idle ? '未参与' : row.score}</Text>
     </View>
   )
 })

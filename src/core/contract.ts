@@ -55,6 +55,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   /** An unexpected failure; details are only in the server log. */
   'INTERNAL',
+  /** DingTalk kept answering "system busy" (-1) after the bounded retries. */
+  'PLATFORM_BUSY',
+  /** DingTalk refused the app: no permission (43007), unknown corp (70001), token rejected twice (40001). */
+  'PLATFORM_DENIED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -82,6 +86,11 @@ export interface RankingRow {
   score: number
   /** True on the caller's own row. */
   isMe: boolean
+  /**
+   * DingTalk only, where the server knows the whole roster: false for a member without a score in
+   * this window (listed after everyone who played, shown as "未参与"). Absent means played.
+   */
+  played?: boolean
 }
 
 export interface RankingPage {

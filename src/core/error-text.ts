@@ -26,6 +26,8 @@ const USER_TEXT: Record<ClientErrorCode, string> = {
   SCORE_IMPLAUSIBLE: '成绩异常，未被记录',
   RATE_LIMITED: '操作太频繁，请稍后再试',
   INTERNAL: '服务暂时出了点问题，请稍后重试',
+  PLATFORM_BUSY: '钉钉繁忙，请稍后重试',
+  PLATFORM_DENIED: '应用没有读取这个群的权限，请联系管理员',
 }
 
 export function userText(code: ClientErrorCode): string {

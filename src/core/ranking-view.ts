@@ -15,7 +15,9 @@ export function splitPodium(rows: readonly RankingRow[]): {
   podium: RankingRow[]
   rest: RankingRow[]
 } {
-  return { podium: rows.slice(0, PODIUM_SIZE), rest: rows.slice(PODIUM_SIZE) }
+  // Only members with a score stand on the podium (DingTalk rosters also list those without).
+  const size = Math.min(PODIUM_SIZE, rows.filter((row) => row.played !== false).length)
+  return { podium: rows.slice(0, size), rest: rows.slice(size) }
 }
 
 /** The caller's row is pinned at the bottom when it is not among the rows already loaded. */

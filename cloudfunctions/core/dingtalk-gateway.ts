@@ -1,0 +1,390 @@
+/**
+ * The DingTalk platform adapter in front of the same action router and store port as WeChat.
+ * Where WeChat's platform attaches the caller (OPENID) and resolves the group (CloudID), here:
+ * - identity: `login` exchanges a free-login code for the userid server-side and answers a signed
+ *   session token; every other request is identified by that token only;
+ * - group: `enterGroup` carries a claim (corp id + openConversationId or chatId); the server reads
+ *   the group's roster from DingTalk and binds the caller only if their userid is in it;
+ *   `getRanking` and `group` re-check the roster once the cached one is older than a few minutes;
+ * - ranking: every roster member is listed, those without a score after the scored ones.
+ * Never throws; answers the contract's envelope. No platform SDK here: the entry passes ports in.
+ */
+import {
+  type ActionName,
+  type ActionOutput,
+  type Envelope,
+  type ErrorCode,
+  fail,
+  NICKNAME_MAX_LENGTH,
+  ok,
+  type RankingPage,
+} from '../../src/core/contract'
+import type { DingTalkGroupInfo, DingTalkSession } from '../../src/core/dingtalk-contract'
+import type { ActionDeps } from './deps'
+import { DingTalkApiError, type DingTalkFailureKind, type DingTalkOpenApi } from './dingtalk-ports'
+import {
+  type DingTalkGroupRef,
+  groupIdOf,
+  groupRefOf,
+  isRosterMember,
+  issueSessionToken,
+  mergeRoster,
+  playerIdOf,
+  type Roster,
+  ROSTER_MAX_AGE_MS,
+  rosterFresh,
+  type RosterMember,
+  SESSION_TTL_MS,
+  verifySessionToken,
+} from './dingtalk-rules'
+import { memberKey } from './member-key'
+import { periodKeys } from './periods'
+import { loadRankingPage, parseRankingWindow } from './ranking'
+import { handle } from './router'
+import type { RankPosition } from './store'
+import {
+  Failure,
+  type Fields,
+  GROUP_ID_RULE,
+  invalid,
+  ownField,
+  parseString,
+  requireObject,
+  stringField,
+} from './validation'
+
+export interface DingTalkDeps {
+  /** The router's deps: store, clock, logger, member-key salt (its `openApi` is never used). */
+  actions: ActionDeps
+  dingtalk: DingTalkOpenApi
+  /** The corp of this enterprise internal app; claims naming another corp are refused. */
+  corpId: string
+  /** Reported as the caller's `appid` to the router. */
+  appKey: string
+  /** Keys session tokens (HMAC); server config only. */
+  sessionSecret: string
+  rosterMaxAgeMs?: number
+  /** Per-instance cache of rosters and names; pass one to share it between requests. */
+  cache?: DingTalkCache
+}
+
+export interface DingTalkCache {
+  rosters: Map<string, Roster & { members: RosterMember[]; ownerName: string | null }>
+}
+
+export function createDingTalkCache(): DingTalkCache {
+  return { rosters: new Map() }
+}
+
+export interface DingTalkRequest {
+  method: string
+  path: string
+  authorization: string | null
+  body: unknown
+}
+
+export interface DingTalkResponse {
+  status: number
+  body: unknown
+}
+
+const FAILURE_CODE: Readonly<Record<DingTalkFailureKind, ErrorCode>> = {
+  NO_PERMISSION: 'PLATFORM_DENIED',
+  CORP_NOT_FOUND: 'PLATFORM_DENIED',
+  TOKEN_INVALID: 'PLATFORM_DENIED',
+  MISSING_CHAT_ID: 'INVALID_INPUT',
+  INVALID_CHAT_ID: 'NOT_A_GROUP',
+  BUSY: 'PLATFORM_BUSY',
+  AUTH_CODE_INVALID: 'SESSION_INVALID',
+  UNEXPECTED: 'INTERNAL',
+}
+
+const FAILURE_MESSAGE: Readonly<Record<DingTalkFailureKind, string>> = {
+  NO_PERMISSION: 'DingTalk refused the app (no permission, 43007).',
+  CORP_NOT_FOUND: 'DingTalk does not know this corp (70001).',
+  TOKEN_INVALID: 'DingTalk rejected the access token twice (40001).',
+  MISSING_CHAT_ID: 'The group id is missing (49000).',
+  INVALID_CHAT_ID: 'DingTalk does not know this group for this app (40016).',
+  BUSY: 'DingTalk is busy (-1); please try again later.',
+  AUTH_CODE_INVALID: 'The free-login code is invalid, used or expired; open the app again.',
+  UNEXPECTED: 'DingTalk answered something unexpected.',
+}
+
+const ID_MAX_LENGTH = 128
+
+interface Caller {
+  userId: string
+  openid: string
+}
+
+export async function handleDingTalk(
+  request: DingTalkRequest,
+  deps: DingTalkDeps,
+): Promise<DingTalkResponse> {
+  if (request.method !== 'POST') return { status: 405, body: { message: 'POST only' } }
+  const route = ROUTES[request.path]
+  if (route === undefined) return { status: 404, body: { message: 'unknown path' } }
+  try {
+    return { status: 200, body: await route(request, deps) }
+  } catch (error) {
+    if (error instanceof Failure) return { status: 200, body: fail(error.code, error.message) }
+    if (error instanceof DingTalkApiError) {
+      deps.actions.logger.error(`dingtalk: ${request.path}`, error.message)
+      return { status: 200, body: fail(FAILURE_CODE[error.kind], FAILURE_MESSAGE[error.kind]) }
+    }
+    try {
+      deps.actions.logger.error(`dingtalk: ${request.path} failed unexpectedly`, error)
+    } catch {
+      // A broken logger must not turn a handled failure into a thrown one.
+    }
+    return { status: 200, body: fail('INTERNAL', 'Something went wrong on the server.') }
+  }
+}
+
+type Route = (request: DingTalkRequest, deps: DingTalkDeps) => Promise<Envelope<unknown>>
+
+const ROUTES: Readonly<Record<string, Route>> = {
+  '/login': login,
+  '/leaderboard': call,
+  '/group': groupInfo,
+}
+
+async function login(
+  request: DingTalkRequest,
+  deps: DingTalkDeps,
+): Promise<Envelope<DingTalkSession>> {
+  const input = requireObject(request.body, 'The request')
+  const corpId = stringField(input, 'corpId', { max: ID_MAX_LENGTH })
+  const authCode = stringField(input, 'authCode', { max: ID_MAX_LENGTH })
+  if (corpId !== deps.corpId) {
+    throw new Failure('SESSION_INVALID', 'This app serves another organisation.')
+  }
+  const user = await deps.dingtalk.userByAuthCode(authCode)
+  const now = deps.actions.clock.now()
+  const expiresAt = now + SESSION_TTL_MS
+  const openid = playerIdOf(deps.corpId, user.userId)
+  // DingTalk names are real names: a member who never set a nickname is shown by it.
+  const profile = await deps.actions.store.getProfile(openid)
+  if (profile.nickname === null && user.name !== null) {
+    await deps.actions.store.updateProfile(
+      openid,
+      { nickname: user.name.slice(0, NICKNAME_MAX_LENGTH) },
+      now,
+    )
+  }
+  return ok({
+    sessionToken: issueSessionToken(deps.sessionSecret, {
+      corpId: deps.corpId,
+      userId: user.userId,
+      expiresAt,
+    }),
+    expiresAt,
+    name: user.name,
+  })
+}
+
+function authenticate(request: DingTalkRequest, deps: DingTalkDeps): Caller {
+  const token = /^Bearer (.+)$/.exec(request.authorization ?? '')?.[1]
+  const claims = token
+    ? verifySessionToken(deps.sessionSecret, token, deps.actions.clock.now())
+    : null
+  if (claims === null || claims.corpId !== deps.corpId) {
+    throw new Failure('UNAUTHENTICATED', 'Sign in through DingTalk first.')
+  }
+  return { userId: claims.userId, openid: playerIdOf(claims.corpId, claims.userId) }
+}
+
+async function loadRoster(groupId: string, ref: DingTalkGroupRef, deps: DingTalkDeps) {
+  const cache = (deps.cache ??= createDingTalkCache())
+  const now = deps.actions.clock.now()
+  const cached = cache.rosters.get(groupId) ?? null
+  if (cached !== null && rosterFresh(cached, now, deps.rosterMaxAgeMs ?? ROSTER_MAX_AGE_MS)) {
+    return cached
+  }
+  const group =
+    ref.kind === 'chat'
+      ? await deps.dingtalk.getChat(ref.chatId)
+      : await deps.dingtalk.getSceneGroup(ref.openConversationId)
+  const names = new Map((cached?.members ?? []).map((member) => [member.userId, member.name]))
+  const members: RosterMember[] = []
+  for (const userId of group.userIds) {
+    members.push({
+      userId,
+      name: names.has(userId) ? names.get(userId)! : await deps.dingtalk.userName(userId),
+    })
+  }
+  const ownerName =
+    group.ownerUserId === null
+      ? null
+      : (members.find((member) => member.userId === group.ownerUserId)?.name ??
+        (await deps.dingtalk.userName(group.ownerUserId)))
+  const roster = {
+    name: group.name,
+    ownerUserId: group.ownerUserId,
+    userIds: group.userIds,
+    fetchedAt: now,
+    members,
+    ownerName,
+  }
+  cache.rosters.set(groupId, roster)
+  return roster
+}
+
+/** The roster of a group the caller must belong to; NOT_GROUP_MEMBER (nothing written) if not. */
+async function memberRoster(
+  groupId: string,
+  ref: DingTalkGroupRef,
+  caller: Caller,
+  deps: DingTalkDeps,
+) {
+  const roster = await loadRoster(groupId, ref, deps)
+  if (!isRosterMember(roster, caller.userId)) {
+    throw new Failure('NOT_GROUP_MEMBER', 'You are not (or no longer) in this DingTalk group.')
+  }
+  return roster
+}
+
+function parseClaim(input: Fields, deps: DingTalkDeps): { groupId: string; ref: DingTalkGroupRef } {
+  const claim = requireObject(ownField(input, 'dingtalk'), 'dingtalk')
+  const corpId = stringField(claim, 'corpId', { max: ID_MAX_LENGTH })
+  const cid = ownField(claim, 'openConversationId')
+  const chat = ownField(claim, 'chatId')
+  if ((cid === undefined) === (chat === undefined)) {
+    throw invalid('dingtalk needs exactly one of openConversationId or chatId.')
+  }
+  if (corpId !== deps.corpId) {
+    throw new Failure('NOT_A_GROUP', 'This group belongs to another organisation.')
+  }
+  const ref: DingTalkGroupRef =
+    cid !== undefined
+      ? {
+          kind: 'scene',
+          openConversationId: parseString(cid, 'openConversationId', { max: ID_MAX_LENGTH }),
+        }
+      : { kind: 'chat', chatId: parseString(chat, 'chatId', { max: ID_MAX_LENGTH }) }
+  const groupId = groupIdOf(ref)
+  if (groupId === null) throw invalid('The group id is too long.')
+  return { groupId, ref }
+}
+
+/** Member keys of every scored row of one window, paged like the ranking itself. */
+async function scoredKeys(
+  deps: DingTalkDeps,
+  groupId: string,
+  periodKey: string,
+): Promise<Set<string>> {
+  const keys = new Set<string>()
+  let after: RankPosition | null = null
+  for (;;) {
+    const entries = await deps.actions.store.getRankingPage({
+      groupId,
+      periodKey,
+      after,
+      limit: 100,
+    })
+    for (const entry of entries) keys.add(entry.memberKey)
+    const last = entries[entries.length - 1]
+    if (entries.length < 100 || last === undefined) return keys
+    after = { score: last.score, achievedAt: last.achievedAt, memberKey: last.memberKey }
+  }
+}
+
+async function withRoster(
+  page: RankingPage,
+  roster: { members: RosterMember[] },
+  caller: Caller,
+  periodKey: string,
+  deps: DingTalkDeps,
+): Promise<RankingPage> {
+  const merged = mergeRoster(page, {
+    roster: roster.members,
+    scoredKeys:
+      page.nextCursor === null ? await scoredKeys(deps, page.groupId, periodKey) : new Set(),
+    salt: deps.actions.memberKeySalt,
+    corpId: deps.corpId,
+    callerUserId: caller.userId,
+  })
+  // Members who never set a nickname are shown by their DingTalk name.
+  const names = new Map(
+    roster.members.map((member) => [
+      memberKey(deps.actions.memberKeySalt, page.groupId, playerIdOf(deps.corpId, member.userId)),
+      member.name,
+    ]),
+  )
+  const named = <T extends { memberKey: string; nickname: string | null }>(row: T): T =>
+    row.nickname === null ? { ...row, nickname: names.get(row.memberKey) ?? null } : row
+  return { ...merged, rows: merged.rows.map(named), me: merged.me ? named(merged.me) : null }
+}
+
+async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
+  const { groupId, ref } = parseClaim(input, deps)
+  const { period, pageSize } = parseRankingWindow(input)
+  const roster = await memberRoster(groupId, ref, caller, deps)
+  const { store, clock, memberKeySalt } = deps.actions
+  const now = clock.now()
+  const keys = periodKeys(now)
+  const { joined } = await store.joinGroup(
+    {
+      groupId,
+      openid: caller.openid,
+      memberKey: memberKey(memberKeySalt, groupId, caller.openid),
+      joinedAt: now,
+    },
+    [keys.today, keys.week, keys.all],
+  )
+  const [page, profile] = await Promise.all([
+    loadRankingPage(deps.actions, {
+      groupId,
+      period,
+      periodKey: keys[period],
+      cursor: null,
+      pageSize,
+      openid: caller.openid,
+    }),
+    store.getProfile(caller.openid),
+  ])
+  const ranking = await withRoster(page, roster, caller, keys[period], deps)
+  return ok<ActionOutput<'enterGroup'>>({ ranking, profile, joined })
+}
+
+async function call(request: DingTalkRequest, deps: DingTalkDeps): Promise<Envelope<unknown>> {
+  const caller = authenticate(request, deps)
+  const input = requireObject(request.body, 'The request')
+  const action = ownField(input, 'action')
+  if (action === 'enterGroup') return enterGroup(input, caller, deps)
+  const routerCaller = { openid: caller.openid, appid: deps.appKey, unionid: null, env: null }
+  if (action !== 'getRanking') return handle(input, routerCaller, deps.actions)
+
+  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
+  const ref = groupRefOf(groupId)
+  // Not a DingTalk group id: the router answers (NOT_GROUP_MEMBER: DingTalk users join no other).
+  if (ref === null) return handle(input, routerCaller, deps.actions)
+  const roster = await memberRoster(groupId, ref, caller, deps)
+  const answer = (await handle(input, routerCaller, deps.actions)) as Envelope<
+    ActionOutput<ActionName>
+  >
+  if (!answer.ok) return answer
+  const page = answer.data as RankingPage
+  const { period } = parseRankingWindow(input)
+  return ok(
+    await withRoster(page, roster, caller, periodKeys(deps.actions.clock.now())[period], deps),
+  )
+}
+
+async function groupInfo(
+  request: DingTalkRequest,
+  deps: DingTalkDeps,
+): Promise<Envelope<DingTalkGroupInfo>> {
+  const caller = authenticate(request, deps)
+  const input = requireObject(request.body, 'The request')
+  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
+  const ref = groupRefOf(groupId)
+  if (ref === null) throw new Failure('NOT_A_GROUP', 'Not a DingTalk group.')
+  const roster = await memberRoster(groupId, ref, caller, deps)
+  return ok({
+    groupId,
+    name: roster.name,
+    ownerName: roster.ownerName,
+    memberCount: roster.userIds.length,
+  })
+}

@@ -1,0 +1,294 @@
+/**
+ * The DingTalk mode of `npm start`: DingTalk played by the browser, like the WeChat simulator.
+ *
+ *   GET  /dingtalk                    the DingTalk group-chat simulator page
+ *   GET  /app-dd/…                    the H5 build with the DingTalk modules (dist/h5-dd), with
+ *                                     the container's `dd` JSAPI (`/dingtalk/jsapi.js`) injected
+ *   POST /api/dingtalk/{login,leaderboard,group}
+ *                                     the DingTalk HTTP entry (createDingTalkMain) on the same
+ *                                     SQLite file as the WeChat function, DingTalk = the stand-in
+ *   GET  /api/dingtalk-sim/state, POST /api/dingtalk-sim/{users,groups,members,demo,auth-code}
+ *                                     the simulator: corp users, groups created through the
+ *                                     create-chat API with the cool app installed, free-login codes
+ *
+ * The stand-in lives in memory: DingTalk users and groups start over on each `npm start` (scores
+ * stay in SQLite).
+ */
+import { readFileSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { join } from 'node:path'
+
+import { build } from 'esbuild'
+
+import { openSqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
+import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { DINGTALK_PATHS } from '../../src/core/dingtalk-contract'
+import {
+  HttpError,
+  readBody,
+  readJsonObject,
+  sendJson,
+  sendText,
+  stringField,
+} from '../server/http-util'
+import { serveFile } from '../server/static-files'
+import { createLocalDingTalk, LOCAL_DINGTALK } from './local-entry'
+
+export const DINGTALK_APP_PREFIX = '/app-dd/'
+const SIMULATOR_DIR = join(__dirname, 'simulator')
+export const DEMO_DINGTALK_GROUP = '钉钉示例群'
+const DEMO_NAMES = [
+  '王芳',
+  '李娜',
+  '张伟',
+  '刘洋',
+  '陈静',
+  '杨磊',
+  '赵敏',
+  '黄强',
+  '周杰',
+  '吴倩',
+  '徐涛',
+  '孙悦',
+]
+/** The first five demo members play, with these scores; the other seven have not played yet. */
+const DEMO_SCORES = [88, 120, 64, 101, 45]
+
+export interface DingTalkPreviewOptions {
+  databasePath: string
+  clock: () => number
+  memberKeySalt: string
+  /** The H5 DingTalk build (normally `dist/h5-dd`). */
+  appDir: string
+}
+
+interface SimGroup {
+  chatId: string
+  openConversationId: string
+  name: string
+  entryUrl: string
+}
+
+export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
+  const store = openSqliteStore({ filename: options.databasePath })
+  const local = createLocalDingTalk({
+    store,
+    clock: { now: options.clock },
+    memberKeySalt: options.memberKeySalt,
+  })
+  const groups: SimGroup[] = []
+  const simulatorScript = (
+    await build({
+      entryPoints: [join(SIMULATOR_DIR, 'simulator.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      target: 'es2020',
+      logLevel: 'silent',
+    })
+  ).outputFiles[0]!.text
+  const jsapiScript = readFileSync(join(SIMULATOR_DIR, 'jsapi.js'), 'utf8')
+  let users = 0
+
+  const addUser = (name: string): string => {
+    users += 1
+    const userId = `user${String(users).padStart(3, '0')}`
+    local.standIn.addUser(LOCAL_DINGTALK.corpId, userId, name)
+    return userId
+  }
+
+  const addGroup = async (name: string, owner: string, members: string[]): Promise<SimGroup> => {
+    const ids = await local.createGroup(name, owner, members)
+    // The cool app installed into the group: its app-bar entry opens this URL.
+    const entryUrl = local.installCoolApp(ids.openConversationId, DINGTALK_APP_PREFIX)
+    const group = { ...ids, name, entryUrl }
+    groups.push(group)
+    return group
+  }
+
+  const state = () => ({
+    corpId: LOCAL_DINGTALK.corpId,
+    users: local.standIn.users(LOCAL_DINGTALK.corpId),
+    groups: groups.map((group) => {
+      const live = local.standIn.group(group.chatId)
+      return { ...group, owner: live?.owner ?? null, members: live?.members ?? [] }
+    }),
+  })
+
+  /** Twelve members; five of them open the group's entry and play a round. */
+  const seedDemo = async () => {
+    const existing = groups.find((group) => group.name === DEMO_DINGTALK_GROUP)
+    if (existing) return existing
+    const ids = DEMO_NAMES.map((name) => addUser(name))
+    const group = await addGroup(DEMO_DINGTALK_GROUP, ids[0]!, ids)
+    let now = options.clock()
+    const seeding = createLocalDingTalk({
+      store,
+      clock: { now: () => now },
+      memberKeySalt: options.memberKeySalt,
+      standIn: local.standIn,
+    })
+    const post = async (path: string, body: unknown, token?: string) => {
+      const result = await seeding.main({
+        path,
+        httpMethod: 'POST',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        body: JSON.stringify(body),
+      })
+      return JSON.parse(result.body) as { ok: boolean; data?: Record<string, unknown> }
+    }
+    const claim = { corpId: LOCAL_DINGTALK.corpId, openConversationId: group.openConversationId }
+    for (const [index, score] of DEMO_SCORES.entries()) {
+      const authCode = local.standIn.issueAuthCode(LOCAL_DINGTALK.corpId, ids[index]!)
+      const login = await post(DINGTALK_PATHS.login, { corpId: LOCAL_DINGTALK.corpId, authCode })
+      const token = String(login.data?.sessionToken)
+      await post(DINGTALK_PATHS.call, { action: 'enterGroup', dingtalk: claim }, token)
+      const round = await post(DINGTALK_PATHS.call, { action: 'startRound' }, token)
+      // The seeding entry has its own clock, so a round need not take ten real seconds.
+      now += ROUND_DURATION_MS
+      await post(
+        DINGTALK_PATHS.call,
+        {
+          action: 'submitScore',
+          roundToken: round.data?.roundToken,
+          score,
+          requestId: `seed-dd-${index}-${now}`,
+        },
+        token,
+      )
+    }
+    return group
+  }
+
+  async function entry(request: IncomingMessage, response: ServerResponse, path: string) {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    if (type !== 'application/json') {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json')
+    }
+    const body = await readBody(request, 64 * 1024)
+    const result = await local.main({
+      path,
+      httpMethod: request.method,
+      headers: { authorization: request.headers.authorization },
+      body: body.toString('utf8'),
+    })
+    response.writeHead(result.statusCode, result.headers)
+    response.end(result.body)
+  }
+
+  const simRoutes: Record<
+    string,
+    (request: IncomingMessage, response: ServerResponse) => Promise<void>
+  > = {
+    'GET /api/dingtalk-sim/state': async (_request, response) => sendJson(response, 200, state()),
+    'POST /api/dingtalk-sim/users': async (request, response) => {
+      const body = await readJsonObject(request)
+      sendJson(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
+    },
+    'POST /api/dingtalk-sim/groups': async (request, response) => {
+      const body = await readJsonObject(request)
+      const members = Array.isArray(body.members) ? body.members.map(String) : []
+      const group = await addGroup(
+        stringField(body, 'name', 40).trim(),
+        stringField(body, 'owner'),
+        members,
+      )
+      sendJson(response, 201, group)
+    },
+    'POST /api/dingtalk-sim/members': async (request, response) => {
+      const body = await readJsonObject(request)
+      const chatId = stringField(body, 'chatId')
+      const userId = stringField(body, 'userId')
+      if (body.remove === true) await local.removeMember(chatId, userId)
+      else await local.addMember(chatId, userId)
+      sendJson(response, 200, state())
+    },
+    'POST /api/dingtalk-sim/demo': async (request, response) => {
+      await readJsonObject(request)
+      sendJson(response, 200, await seedDemo())
+    },
+    // What the DingTalk client answers to `dd.getAuthCode` for the user signed in on a phone.
+    'POST /api/dingtalk-sim/auth-code': async (request, response) => {
+      const body = await readJsonObject(request)
+      const userId = stringField(body, 'userId')
+      const corpId = stringField(body, 'corpId')
+      if (!local.standIn.users(corpId).some((user) => user.userId === userId)) {
+        sendJson(response, 403, { error: 'NOT_IN_CORP', message: `${userId} is not in ${corpId}` })
+        return
+      }
+      sendJson(response, 200, { authCode: local.standIn.issueAuthCode(corpId, userId) })
+    },
+  }
+
+  return {
+    seedDemo,
+    state,
+    /** Answers the request when it belongs to the DingTalk mode; false otherwise. */
+    async handle(
+      request: IncomingMessage,
+      response: ServerResponse,
+      path: string,
+    ): Promise<boolean> {
+      const method = request.method ?? 'GET'
+      const route = /^\/api\/dingtalk(\/login|\/leaderboard|\/group)$/.exec(path)
+      if (route) {
+        await entry(request, response, route[1]!)
+        return true
+      }
+      const sim = simRoutes[`${method} ${path}`]
+      if (sim) {
+        await sim(request, response)
+        return true
+      }
+      if (method !== 'GET' && method !== 'HEAD') return false
+      if (path === '/dingtalk' || path === '/dingtalk/') {
+        return serveFile(request, response, SIMULATOR_DIR, 'index.html')
+      }
+      if (path === '/dingtalk/simulator.js' || path === '/dingtalk/jsapi.js') {
+        response.writeHead(200, {
+          'content-type': 'text/javascript; charset=utf-8',
+          'cache-control': 'no-cache',
+        })
+        response.end(path.endsWith('jsapi.js') ? jsapiScript : simulatorScript)
+        return true
+      }
+      if (path === '/dingtalk/simulator.css') {
+        return serveFile(
+          request,
+          response,
+          join(SIMULATOR_DIR, '..', '..', 'server', 'simulator'),
+          'simulator.css',
+        )
+      }
+      if (path.startsWith(DINGTALK_APP_PREFIX)) {
+        const rest = path.slice(DINGTALK_APP_PREFIX.length) || 'index.html'
+        if (rest === 'index.html') {
+          let html: string
+          try {
+            html = readFileSync(join(options.appDir, 'index.html'), 'utf8')
+          } catch {
+            sendText(response, 404, 'no DingTalk H5 build: run `npm run build:h5-dd`')
+            return true
+          }
+          // The DingTalk container provides `dd` before the page's own scripts run.
+          const page = html.replace('<head>', '<head><script src="/dingtalk/jsapi.js"></script>')
+          response.writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'cache-control': 'no-cache',
+          })
+          response.end(page)
+          return true
+        }
+        if (!serveFile(request, response, options.appDir, rest))
+          sendText(response, 404, 'not in dist/h5-dd')
+        return true
+      }
+      return false
+    },
+    close() {
+      store.close()
+    },
+  }
+}
+
+export type DingTalkPreview = Awaited<ReturnType<typeof createDingTalkPreview>>

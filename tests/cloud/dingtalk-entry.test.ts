@@ -1,0 +1,497 @@
+// Seam: the DingTalk HTTP entry (createDingTalkMain, as CloudBase HTTP access calls it) with the real DingTalk adapter, the DingTalk stand-in and SQLite.
+import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
+import { playerIdOf } from '../../cloudfunctions/core/dingtalk-rules'
+import { createLocalDingTalk, LOCAL_DINGTALK } from '../../local/dingtalk/local-entry'
+import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { DINGTALK_ENTRY_QUERY } from '../../src/core/dingtalk-contract'
+
+/** Wednesday 2024-05-15 12:00 in Shanghai. */
+const T0 = Date.UTC(2024, 4, 15, 4, 0, 0)
+const ENTRY = 'https://leaderboard.example/app/'
+
+interface Answer {
+  ok: boolean
+  data?: Record<string, unknown>
+  error?: { code: string; message: string }
+}
+
+interface Row {
+  rank: number
+  memberKey: string
+  nickname: string | null
+  score: number
+  isMe: boolean
+  played?: boolean
+}
+
+function world() {
+  let now = T0
+  const clock = { now: () => now }
+  const store: SqliteStore = openSqliteStore({ filename: ':memory:' })
+  const waits: number[] = []
+  const errors: string[] = []
+  const local = createLocalDingTalk({
+    store,
+    clock,
+    memberKeySalt: 'test-salt-0123456789',
+    sleep: async (ms) => {
+      waits.push(ms)
+    },
+    logger: { error: (message) => errors.push(message) },
+  })
+  const users = Array.from({ length: 12 }, (_, i) => `u${String(i + 1).padStart(2, '0')}`)
+  users.forEach((userId, i) => local.standIn.addUser(LOCAL_DINGTALK.corpId, userId, `成员${i + 1}`))
+
+  async function post(path: string, body: unknown, token?: string) {
+    const result = await local.main({
+      path: `/dingtalk${path}`,
+      httpMethod: 'POST',
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      body: JSON.stringify(body),
+      isBase64Encoded: false,
+    })
+    expect(result.statusCode).toBe(200)
+    return JSON.parse(result.body) as Answer
+  }
+
+  async function login(userId: string): Promise<string> {
+    const authCode = local.standIn.issueAuthCode(LOCAL_DINGTALK.corpId, userId)
+    const answer = await post('/login', { corpId: LOCAL_DINGTALK.corpId, authCode })
+    if (!answer.ok) throw new Error(`login ${userId}: ${answer.error?.code}`)
+    return String(answer.data?.sessionToken)
+  }
+
+  async function play(token: string, score: number) {
+    const round = await post('/leaderboard', { action: 'startRound' }, token)
+    now += ROUND_DURATION_MS
+    const submitted = await post(
+      '/leaderboard',
+      {
+        action: 'submitScore',
+        roundToken: round.data?.roundToken,
+        score,
+        requestId: `req-${now}-${score}`,
+      },
+      token,
+    )
+    expect(submitted.ok).toBe(true)
+  }
+
+  return {
+    local,
+    store,
+    users,
+    waits,
+    errors,
+    post,
+    login,
+    play,
+    advance: (ms: number) => {
+      now += ms
+    },
+  }
+}
+
+/** A 12-member group created through the server API, with the cool app installed. */
+async function twelveMemberGroup(w: ReturnType<typeof world>) {
+  const ids = await w.local.createGroup('产品部排行榜', 'u01', w.users)
+  const entryUrl = new URL(w.local.installCoolApp(ids.openConversationId, ENTRY))
+  const claim = {
+    corpId: entryUrl.searchParams.get(DINGTALK_ENTRY_QUERY.corpId),
+    openConversationId: entryUrl.searchParams.get(DINGTALK_ENTRY_QUERY.openConversationId),
+  }
+  return { ...ids, claim }
+}
+
+function rows(answer: Answer): Row[] {
+  const ranking = (answer.data?.ranking ?? answer.data) as { rows: Row[] }
+  return ranking.rows
+}
+
+describe('DingTalk entry: roster ranking', () => {
+  test('a 12-member group where 5 played lists 12 rows: 5 scored in order, then 7 未参与', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const scores = [40, 120, 75, 10, 99]
+    for (const [i, score] of scores.entries()) {
+      const token = await w.login(w.users[i]!)
+      expect(
+        (await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, token)).ok,
+      ).toBe(true)
+      await w.play(token, score)
+    }
+    const viewer = await w.login('u12')
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      viewer,
+    )
+    expect(entered.ok).toBe(true)
+    const listed = rows(entered)
+    expect(listed).toHaveLength(12)
+    expect(listed.slice(0, 5).map((row) => [row.score, row.nickname])).toEqual([
+      [120, '成员2'],
+      [99, '成员5'],
+      [75, '成员3'],
+      [40, '成员1'],
+      [10, '成员4'],
+    ])
+    expect(listed.slice(0, 5).every((row) => row.played !== false)).toBe(true)
+    const idle = listed.slice(5)
+    expect(idle.every((row) => row.played === false && row.rank === 6)).toBe(true)
+    expect(idle.map((row) => row.nickname)).toEqual([
+      '成员6',
+      '成员7',
+      '成员8',
+      '成员9',
+      '成员10',
+      '成员11',
+      '成员12',
+    ])
+    expect(idle.filter((row) => row.isMe).map((row) => row.nickname)).toEqual(['成员12'])
+    const ranking = entered.data?.ranking as { memberCount: number; groupId: string }
+    expect(ranking.memberCount).toBe(12)
+
+    const info = await w.post('/group', { groupId: ranking.groupId }, viewer)
+    expect(info).toEqual({
+      ok: true,
+      data: { groupId: ranking.groupId, name: '产品部排行榜', ownerName: '成员1', memberCount: 12 },
+    })
+    const again = await w.post(
+      '/leaderboard',
+      { action: 'getRanking', groupId: ranking.groupId },
+      viewer,
+    )
+    expect(rows(again)).toHaveLength(12)
+  })
+
+  test('a group the app created is entered by its chatid (chat/get) with the same roster', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u03')
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId: group.chatId } },
+      token,
+    )
+    expect(entered.ok).toBe(true)
+    expect(rows(entered)).toHaveLength(12)
+    expect(w.local.standIn.calls('/chat/get')).toBe(1)
+  })
+})
+
+describe('DingTalk entry: access token', () => {
+  test('is fetched once, reused until shortly before expiry, then fetched again', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const before = w.local.openApi.tokenFetches()
+    for (const userId of ['u01', 'u02', 'u03']) {
+      const token = await w.login(userId)
+      await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, token)
+    }
+    expect(w.local.openApi.tokenFetches() - before).toBe(1)
+    w.advance(7200_000 - 5 * 60_000)
+    await w.login('u04')
+    expect(w.local.openApi.tokenFetches() - before).toBe(2)
+  })
+
+  test('40001 drops the token and retries once with a new one', async () => {
+    const w = world()
+    await w.login('u01')
+    const fetches = w.local.openApi.tokenFetches()
+    w.local.standIn.revokeTokens()
+    await w.login('u02')
+    expect(w.local.openApi.tokenFetches()).toBe(fetches + 1)
+  })
+
+  test('40001 twice in a row is PLATFORM_DENIED and nothing is written', async () => {
+    const w = world()
+    w.local.standIn.failNext('/topapi/v2/user/getuserinfo', { errcode: 40001 }, 2)
+    const authCode = w.local.standIn.issueAuthCode(LOCAL_DINGTALK.corpId, 'u01')
+    const answer = await w.post('/login', { corpId: LOCAL_DINGTALK.corpId, authCode })
+    expect(answer.error?.code).toBe('PLATFORM_DENIED')
+    expect(await w.store.getProfile(playerIdOf(LOCAL_DINGTALK.corpId, 'u01'))).toEqual({
+      nickname: null,
+      avatarUrl: null,
+    })
+  })
+})
+
+describe('DingTalk entry: every error code of chat/get', () => {
+  async function enterByChat(w: ReturnType<typeof world>, chatId: string, userId = 'u02') {
+    const token = await w.login(userId)
+    return w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId } },
+      token,
+    )
+  }
+
+  test.each([
+    [43007, 'PLATFORM_DENIED'],
+    [49000, 'INVALID_INPUT'],
+    [70001, 'PLATFORM_DENIED'],
+    [40016, 'NOT_A_GROUP'],
+  ])('%i → %s, nothing written', async (errcode, code) => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    w.local.standIn.failNext('/chat/get', { errcode })
+    const answer = await enterByChat(w, group.chatId)
+    expect(answer).toMatchObject({ ok: false, error: { code } })
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u02'))).toEqual([])
+  })
+
+  test('43007 when the app lost its chat permission', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    w.local.standIn.revokePermission(LOCAL_DINGTALK.appKey, 'qyapi_chat_read')
+    expect((await enterByChat(w, group.chatId)).error?.code).toBe('PLATFORM_DENIED')
+  })
+
+  test('-1 busy twice is retried with backoff and then succeeds', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    w.local.standIn.failNext('/chat/get', { errcode: -1 }, 2)
+    const answer = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId: group.chatId } },
+      token,
+    )
+    expect(answer.ok).toBe(true)
+    expect(w.waits).toEqual([200, 800])
+  })
+
+  test('-1 busy beyond the bounded retries is PLATFORM_BUSY, nothing written', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    w.local.standIn.setBusy(3)
+    const answer = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    expect(answer.error?.code).toBe('PLATFORM_BUSY')
+    expect(w.local.standIn.calls('/v1.0/im/sceneGroups/query')).toBe(3)
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u02'))).toEqual([])
+  })
+})
+
+describe('DingTalk entry: the same failures on the scene-group (cool-app) path', () => {
+  test.each([
+    [43007, 'PLATFORM_DENIED'],
+    [70001, 'PLATFORM_DENIED'],
+    [40016, 'NOT_A_GROUP'],
+    [49000, 'NOT_A_GROUP'],
+  ])('v1.0 form of %i → %s, nothing written', async (errcode, code) => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    w.local.standIn.failNext('/v1.0/im/sceneGroups/query', { errcode })
+    const answer = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    expect(answer).toMatchObject({ ok: false, error: { code } })
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u02'))).toEqual([])
+  })
+
+  test('HTTP 401 twice (token rejected) is PLATFORM_DENIED after one refresh', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    const fetches = w.local.openApi.tokenFetches()
+    w.local.standIn.failNext('/v1.0/im/sceneGroups/query', { errcode: 40001 }, 2)
+    const answer = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    expect(answer.error?.code).toBe('PLATFORM_DENIED')
+    expect(w.local.openApi.tokenFetches()).toBe(fetches + 1)
+  })
+
+  test('a group without the cool app installed is not readable through the scene-group API', async () => {
+    const w = world()
+    const ids = await w.local.createGroup('没装应用的群', 'u01', w.users)
+    const token = await w.login('u01')
+    const answer = await w.post(
+      '/leaderboard',
+      {
+        action: 'enterGroup',
+        dingtalk: { corpId: LOCAL_DINGTALK.corpId, openConversationId: ids.openConversationId },
+      },
+      token,
+    )
+    expect(answer.error?.code).toBe('NOT_A_GROUP')
+  })
+})
+
+describe('DingTalk entry: membership', () => {
+  test('a member removed from the group keeps access only until the cached roster is re-read', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u07')
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    const groupId = (entered.data?.ranking as { groupId: string }).groupId
+    await w.local.removeMember(group.chatId, 'u07')
+
+    w.advance(60_000)
+    expect((await w.post('/leaderboard', { action: 'getRanking', groupId }, token)).ok).toBe(true)
+
+    w.advance(3 * 60_000)
+    const denied = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+    expect(denied.error?.code).toBe('NOT_GROUP_MEMBER')
+    expect((await w.post('/group', { groupId }, token)).error?.code).toBe('NOT_GROUP_MEMBER')
+    // The others' ranking no longer lists the removed member.
+    const other = await w.login('u01')
+    await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, other)
+    const seen = await w.post('/leaderboard', { action: 'getRanking', groupId }, other)
+    expect(rows(seen)).toHaveLength(11)
+  })
+})
+
+describe('DingTalk entry: bad input is a typed error and writes nothing', () => {
+  async function expectNothingWritten(w: ReturnType<typeof world>, userId: string) {
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, userId))).toEqual([])
+  }
+
+  test('a caller outside the roster is refused, whatever userid the request names', async () => {
+    const w = world()
+    w.local.standIn.addUser(LOCAL_DINGTALK.corpId, 'outsider', '外人')
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('outsider')
+    const answer = await w.post(
+      '/leaderboard',
+      {
+        action: 'enterGroup',
+        dingtalk: { ...group.claim, userId: 'u01' },
+        userId: 'u01',
+        openid: 'u01',
+      },
+      token,
+    )
+    expect(answer.error?.code).toBe('NOT_GROUP_MEMBER')
+    await expectNothingWritten(w, 'outsider')
+    await expectNothingWritten(w, 'u01')
+  })
+
+  test('a forged chatid or openConversationId is NOT_A_GROUP', async () => {
+    const w = world()
+    await twelveMemberGroup(w)
+    const token = await w.login('u01')
+    for (const claim of [
+      { corpId: LOCAL_DINGTALK.corpId, chatId: 'chat-forged' },
+      { corpId: LOCAL_DINGTALK.corpId, openConversationId: 'cidForged==' },
+    ]) {
+      const answer = await w.post('/leaderboard', { action: 'enterGroup', dingtalk: claim }, token)
+      expect(answer.error?.code).toBe('NOT_A_GROUP')
+    }
+    await expectNothingWritten(w, 'u01')
+  })
+
+  test("another corp's chatid is refused: by the claim's corp, and by DingTalk (40016)", async () => {
+    const w = world()
+    const otherCorp = 'dingothercorp'
+    w.local.standIn.createCorp(otherCorp, '别的公司')
+    w.local.standIn.createApp({
+      appKey: 'other-app',
+      appSecret: 'other-secret',
+      corpId: otherCorp,
+      coolAppCode: 'C2',
+    })
+    w.local.standIn.addUser(otherCorp, 'x1', '外司成员')
+    const tokenAnswer = (await (
+      await w.local.standIn.fetch(
+        'https://oapi.dingtalk.com/gettoken?appkey=other-app&appsecret=other-secret',
+      )
+    ).json()) as { access_token: string }
+    const created = (await (
+      await w.local.standIn.fetch(
+        `https://oapi.dingtalk.com/chat/create?access_token=${tokenAnswer.access_token}`,
+        {
+          method: 'POST',
+          body: JSON.stringify({ name: '外司群', owner: 'x1', useridlist: ['x1'] }),
+        },
+      )
+    ).json()) as { chatid: string }
+    const token = await w.login('u01')
+    const claimed = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: otherCorp, chatId: created.chatid } },
+      token,
+    )
+    expect(claimed.error?.code).toBe('NOT_A_GROUP')
+    const disguised = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId: created.chatid } },
+      token,
+    )
+    expect(disguised.error?.code).toBe('NOT_A_GROUP')
+    await expectNothingWritten(w, 'u01')
+  })
+
+  test('an expired or reused free-login code is SESSION_INVALID', async () => {
+    const w = world()
+    const authCode = w.local.standIn.issueAuthCode(LOCAL_DINGTALK.corpId, 'u01')
+    w.advance(5 * 60_000 + 1)
+    const expired = await w.post('/login', { corpId: LOCAL_DINGTALK.corpId, authCode })
+    expect(expired.error?.code).toBe('SESSION_INVALID')
+    const fresh = w.local.standIn.issueAuthCode(LOCAL_DINGTALK.corpId, 'u01')
+    expect((await w.post('/login', { corpId: LOCAL_DINGTALK.corpId, authCode: fresh })).ok).toBe(
+      true,
+    )
+    const reused = await w.post('/login', { corpId: LOCAL_DINGTALK.corpId, authCode: fresh })
+    expect(reused.error?.code).toBe('SESSION_INVALID')
+  })
+
+  test('a tampered, expired or missing session token is UNAUTHENTICATED', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u01')
+    const [payload, signature] = token.split('.')
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ c: LOCAL_DINGTALK.corpId, u: 'u02', e: Date.UTC(2030, 0, 1) }),
+    ).toString('base64url')
+    for (const bad of [`${forgedPayload}.${signature}`, `${payload}.x${signature}`, undefined]) {
+      const answer = await w.post(
+        '/leaderboard',
+        { action: 'enterGroup', dingtalk: group.claim },
+        bad,
+      )
+      expect(answer.error?.code).toBe('UNAUTHENTICATED')
+    }
+    w.advance(2 * 60 * 60_000)
+    const late = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      token,
+    )
+    expect(late.error?.code).toBe('UNAUTHENTICATED')
+    await expectNothingWritten(w, 'u01')
+    await expectNothingWritten(w, 'u02')
+  })
+
+  test('malformed claims are INVALID_INPUT', async () => {
+    const w = world()
+    const token = await w.login('u01')
+    for (const dingtalk of [
+      undefined,
+      'cid',
+      { corpId: LOCAL_DINGTALK.corpId },
+      { corpId: LOCAL_DINGTALK.corpId, chatId: 'a', openConversationId: 'b' },
+      { corpId: LOCAL_DINGTALK.corpId, chatId: 42 },
+      { corpId: LOCAL_DINGTALK.corpId, chatId: 'x'.repeat(200) },
+    ]) {
+      const answer = await w.post('/leaderboard', { action: 'enterGroup', dingtalk }, token)
+      expect(answer.error?.code).toBe('INVALID_INPUT')
+    }
+    await expectNothingWritten(w, 'u01')
+  })
+})
