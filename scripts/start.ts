@@ -20,8 +20,8 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-import { DataDirError } from '../local/server/persistence'
 import { ensureDingTalkH5Build } from '../local/dingtalk/build'
+import { DataDirError } from '../local/server/persistence'
 import { DEFAULT_PORT, type LocalServer, startLocalServer } from '../local/server/server'
 
 const ROOT = resolve(__dirname, '..')
@@ -141,7 +141,9 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2))
 
   if (!options.build) {
-    console.log('▸ not building the H5 apps (--no-build): serving dist/h5 and dist/h5-dd as they are')
+    console.log(
+      '▸ not building the H5 apps (--no-build): serving dist/h5 and dist/h5-dd as they are',
+    )
   } else {
     // The WeChat H5 app and the DingTalk one (/dingtalk) build side by side: webpack spends much of
     // its time single-threaded, so two builds on two cores take far less than one after the other.
