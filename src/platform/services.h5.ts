@@ -16,12 +16,8 @@
 import type { GroupOpenDataApi } from '../core/base-library'
 import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
 import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
-import {
-  type CallResult,
-  type GroupOpenDataResult,
-  type PlatformServices,
-  retryOnceOnNetworkFailure,
-} from '../store/services'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
 /**
  * The JSON form of `wx.cloud.CloudID(id)` the local runtime resolves: `CLOUD_ID_MARKER_KEY` of
@@ -119,23 +115,28 @@ export const platformServices: PlatformServices = {
     return launchQuery().get('sdk') ?? DEFAULT_SDK_VERSION
   },
 
-  async getGroupOpenData(shareTicket, api: GroupOpenDataApi): Promise<GroupOpenDataResult> {
-    // wx.login must come before getShareInfo, or the session_key may not match the encrypted data.
-    const code = api === 'getShareInfo' ? await login() : null
-    const { status, body } = await postLocal<OpenDataAnswer>(`/api/wechat/${api}`, { shareTicket })
-    if (status !== 200 || body === null) {
-      return { ok: false, errCode: -1, errMsg: `${api}:fail network (${status})` }
-    }
-    if (typeof body.errCode === 'number') {
-      return { ok: false, errCode: body.errCode, errMsg: body.errMsg ?? '' }
-    }
-    return {
-      ok: true,
-      cloudID: body.cloudID ?? null,
-      encryptedData: body.encryptedData ?? null,
-      iv: body.iv ?? null,
-      code,
-    }
+  getGroupOpenData(shareTicket, api: GroupOpenDataApi, { allowSingleChat }) {
+    return retryOnceOnWrongScene(async (): Promise<GroupOpenDataResult> => {
+      // wx.login must come before getShareInfo, or the session_key may not match the data.
+      const code = api === 'getShareInfo' ? await login() : null
+      const { status, body } = await postLocal<OpenDataAnswer>(`/api/wechat/${api}`, {
+        shareTicket,
+        ...(api === 'getGroupEnterInfo' && allowSingleChat ? { allowSingleChat: true } : {}),
+      })
+      if (status !== 200 || body === null) {
+        return { ok: false, errCode: -1, errMsg: `${api}:fail network (${status})` }
+      }
+      if (typeof body.errCode === 'number') {
+        return { ok: false, errCode: body.errCode, errMsg: body.errMsg ?? '' }
+      }
+      return {
+        ok: true,
+        cloudID: body.cloudID ?? null,
+        encryptedData: body.encryptedData ?? null,
+        iv: body.iv ?? null,
+        code,
+      }
+    })
   },
 
   enterGroup(credential, { period }) {

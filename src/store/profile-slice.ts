@@ -13,6 +13,8 @@ export interface ProfileSlice {
   profile: Profile | null
   profileSaving: boolean
   profileError: string | null
+  /** The profile an entry answered with. */
+  receiveProfile(profile: Profile): void
   loadProfile(): Promise<void>
   saveProfile(draft: ProfileDraft): Promise<boolean>
   resetProfile(): void
@@ -23,6 +25,10 @@ const initialProfile = { profile: null, profileSaving: false, profileError: null
 export function createProfileSlice(services: PlatformServices): SliceCreator<ProfileSlice> {
   return (set, get) => ({
     ...initialProfile,
+
+    receiveProfile(profile) {
+      set({ profile })
+    },
 
     async loadProfile() {
       const result = await services.call('getProfile', {})
