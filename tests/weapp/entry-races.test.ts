@@ -68,12 +68,20 @@ test('row 1 (hot start): A tapped, back to the chat, B tapped; A answering last 
 })
 
 test('row 2: A → B → A with B answering last shows A', async () => {
+  // A on screen, its answer fully delivered before the race starts.
+  const heldFirstA = stub.gate.hold('enterGroup')
   hotStart('Alpha')
+  await heldFirstA.arrived
+  await heldFirstA.release()
   await waitFor(() => expect(names()).toEqual(['Alice', 'Bob']))
   const heldB = stub.gate.hold('enterGroup')
+  const heldSecondA = stub.gate.hold('enterGroup')
   hotStart('Beta')
   await heldB.arrived
   hotStart('Alpha')
+  await heldSecondA.arrived
+  // A answers first, B last: the order is the test's, not the database's.
+  await heldSecondA.release()
   await waitFor(() => expect(names()).toEqual(['Alice', 'Bob']))
   await heldB.release()
   expect(names()).toEqual(['Alice', 'Bob'])

@@ -39,7 +39,7 @@ export interface Gate {
 }
 
 /** Lets every queued promise continuation and zero-delay task run: the app settles, no clock. */
-export async function settle(rounds = 5): Promise<void> {
+export async function settle(rounds = 20): Promise<void> {
   for (let round = 0; round < rounds; round += 1) {
     await new Promise((resolve) => setTimeout(resolve, 0))
   }
