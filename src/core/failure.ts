@@ -62,3 +62,19 @@ const CLOUD_ID_MARGIN_MS = 30_000
 export function cloudIdMayHaveExpired(obtainedAt: number, now: number): boolean {
   return now - obtainedAt >= CLOUD_ID_LIFE_MS - CLOUD_ID_MARGIN_MS
 }
+
+/**
+ * A CloudID that does not resolve fails the whole `wx.cloud.callFunction` before the function
+ * runs, with the SDK's code (-601005 invalid, -601006 expired, -601007 not the caller's): these
+ * are answers about the credential, not transport failures, and must not be retried as such.
+ */
+const CLOUD_ID_SDK_ERRORS: Record<number, ClientErrorCode> = {
+  [-601005]: 'CLOUD_ID_INVALID',
+  [-601006]: 'CLOUD_ID_EXPIRED',
+  [-601007]: 'CLOUD_ID_NOT_OWNED',
+}
+
+/** The client error of a rejected cloud call: a CloudID answer, or else a transport failure. */
+export function rejectedCallCode(errCode: number | undefined): ClientErrorCode {
+  return (errCode !== undefined ? CLOUD_ID_SDK_ERRORS[errCode] : undefined) ?? 'NETWORK'
+}

@@ -15,6 +15,7 @@
  */
 import type { GroupOpenDataApi } from '../core/base-library'
 import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
+import { rejectedCallCode } from '../core/failure'
 import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
@@ -70,11 +71,12 @@ async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallR
   if (status === 200) {
     return { ok: false, error: { code: 'INTERNAL', message: '服务返回了无法识别的结果' } }
   }
-  // Same mapping as the weapp: a rejected callFunction is a transport failure to the stores.
+  // Same mapping as the weapp: a rejected callFunction is a transport failure to the stores,
+  // unless the platform says the CloudID did not resolve.
   return {
     ok: false,
     error: {
-      code: 'NETWORK',
+      code: rejectedCallCode(body?.errCode),
       message: body?.errMsg ?? `云函数调用失败 (${body?.errCode ?? status})`,
     },
   }

@@ -6,6 +6,7 @@ import Taro from '@tarojs/taro'
 
 import type { GroupOpenDataApi } from '../core/base-library'
 import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
+import { rejectedCallCode } from '../core/failure'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
@@ -37,7 +38,10 @@ async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallR
     const { errCode, errMsg } = asPlatformError(error)
     return {
       ok: false,
-      error: { code: 'NETWORK', message: errMsg ?? `云函数调用失败 (${errCode ?? 'unknown'})` },
+      error: {
+        code: rejectedCallCode(errCode),
+        message: errMsg ?? `云函数调用失败 (${errCode ?? 'unknown'})`,
+      },
     }
   }
 }
