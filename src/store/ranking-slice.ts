@@ -36,8 +36,11 @@ export interface RankingSlice {
   moreError: string | null
   /** "新的一天，今日榜已重置" after the window on screen ended. */
   rankingNote: string | null
-  /** Shows the first page the entry answered with (the entry checked that it is still wanted). */
-  showEnteredRanking(page: RankingPage): void
+  /**
+   * Shows the first page the entry answered with (the entry checked that it is still wanted);
+   * `requestedAt` is when it was asked for, which decides the day or week it belongs to.
+   */
+  showEnteredRanking(page: RankingPage, requestedAt: number): void
   /** Takes the list off the screen and discards every answer still on its way for it. */
   clearRanking(): void
   /** A fresh first page of the group and period on screen; resolves with what it showed. */
@@ -88,8 +91,14 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
   }
 
   return (set, get) => {
-    const showFirstPage = (page: RankingPage, note: string | null): RankingData => {
-      const data = toData(page, services.now())
+    const showFirstPage = (
+      page: RankingPage,
+      requestedAt: number,
+      note: string | null,
+    ): RankingData => {
+      // The window is the one of the moment of asking: an answer that crosses midnight on its
+      // way still holds the old day's rows, and must read as such.
+      const data = toData(page, requestedAt)
       // Only the first page is saved: enough to show something useful offline, small to store.
       services.writeCache(rankingCacheKey(data.groupId, data.period), data)
       set({
@@ -110,9 +119,10 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
       const period = get().period
       const ticket = sequence.begin('list')
       set({ rankingStatus: 'loading', loadingMore: false, moreError: null })
+      const requestedAt = services.now()
       const result = await services.call('getRanking', { groupId, period })
       if (!sequence.isCurrent(ticket)) return null
-      if (result.ok) return showFirstPage(result.data, note)
+      if (result.ok) return showFirstPage(result.data, requestedAt, note)
       const kind = classifyCallFailure(result.error.code)
       if (kind === 'not-a-member') {
         set({ ...initialRanking, period })
@@ -140,9 +150,9 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
     return {
       ...initialRanking,
 
-      showEnteredRanking(page) {
+      showEnteredRanking(page, requestedAt) {
         sequence.begin('list')
-        const data = showFirstPage(page, null)
+        const data = showFirstPage(page, requestedAt, null)
         // The member switched tabs while the entry was on its way: show the tab they chose.
         if (data.period !== get().period) void loadFirstPage(null)
       },

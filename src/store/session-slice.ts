@@ -133,6 +133,7 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
           pending = { ...pending, step: 'enter', credential, obtainedAt: services.now() }
         }
         set({ pendingEntry: pending })
+        const requestedAt = services.now()
         const result = await services.enterGroup(pending.credential as GroupCredential, {
           period: get().period,
         })
@@ -146,7 +147,7 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
           })
           get().setCurrentGroup(result.data.ranking.groupId)
           get().receiveProfile(result.data.profile)
-          get().showEnteredRanking(result.data.ranking)
+          get().showEnteredRanking(result.data.ranking, requestedAt)
           return
         }
         const kind = classifyCallFailure(result.error.code)
