@@ -1,5 +1,6 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
 import { userText } from '../core/error-text'
+import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
 
@@ -23,16 +24,21 @@ export interface ProfileSlice {
 const initialProfile = { profile: null, profileSaving: false, profileError: null }
 
 export function createProfileSlice(services: PlatformServices): SliceCreator<ProfileSlice> {
+  // `profile`: the last profile asked for or received wins over an older read still on its way.
+  const sequence = createSequencer<'profile'>()
+
   return (set, get) => ({
     ...initialProfile,
 
     receiveProfile(profile) {
+      sequence.begin('profile')
       set({ profile })
     },
 
     async loadProfile() {
+      const ticket = sequence.begin('profile')
       const result = await services.call('getProfile', {})
-      if (result.ok) set({ profile: result.data })
+      if (result.ok && sequence.isCurrent(ticket)) set({ profile: result.data })
     },
 
     async saveProfile(draft) {
@@ -41,6 +47,7 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         set({ profileError: `昵称最多 ${NICKNAME_MAX_LENGTH} 个字` })
         return false
       }
+      const ticket = sequence.begin('profile')
       set({ profileSaving: true, profileError: null })
       let avatarUrl = get().profile?.avatarUrl ?? null
       if (draft.avatarTempPath !== null) {
@@ -59,7 +66,11 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         set({ profileSaving: false, profileError: userText(result.error.code) })
         return false
       }
-      set({ profile: result.data, profileSaving: false })
+      set(
+        sequence.isCurrent(ticket)
+          ? { profile: result.data, profileSaving: false }
+          : { profileSaving: false },
+      )
       await get().refreshRanking()
       return true
     },

@@ -234,12 +234,17 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
       },
 
       async pullDownRefresh() {
+        // A failed step is redone from where it failed, as 重试 does.
         if (get().entryError === 'network' && get().pendingEntry !== null) {
           await get().retryEnter()
           return
         }
         // Still entering: the entry's own answer is what the member waits for.
         if (get().entryScreen !== 'ranking' || get().currentGroupId === null) return
+        if (get().moreError !== null) {
+          await get().retryRanking()
+          return
+        }
         await get().refreshRanking()
       },
 
