@@ -12,6 +12,7 @@ import {
 import { windowKey, windowResetNote } from '../../src/core/ranking-window'
 import { createSequencer } from '../../src/core/sequence'
 import { buildSharePayload } from '../../src/core/share-payload'
+import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from '../../src/platform/retry-policy'
 
 const row = (rank: number, memberKey: string, isMe = false): RankingRow => ({
   rank,
@@ -160,5 +161,44 @@ describe('sequence tickets', () => {
     expect(sequence.isCurrent(page)).toBe(true)
     sequence.begin('list')
     expect(sequence.isCurrent(page)).toBe(false)
+  })
+})
+
+describe('the one retry policy (platform edge)', () => {
+  test('40097 is asked again once; a transport failure of the group API is not', async () => {
+    const answers = [
+      { ok: false as const, errCode: 40097, errMsg: 'scene error' },
+      { ok: true as const, cloudID: 'c', encryptedData: null, iv: null, code: null },
+    ]
+    let reads = 0
+    const read = async () => answers[reads++]
+    await expect(retryOnceOnWrongScene(read)).resolves.toMatchObject({ ok: true })
+    expect(reads).toBe(2)
+
+    let failures = 0
+    const timeout = async () => {
+      failures += 1
+      return { ok: false as const, errCode: -1, errMsg: 'timeout' }
+    }
+    await expect(retryOnceOnWrongScene(timeout)).resolves.toMatchObject({ errCode: -1 })
+    expect(failures).toBe(1)
+  })
+
+  test('a cloud call is sent at most twice, and only again after a transport failure', async () => {
+    let sends = 0
+    const lost = async () => {
+      sends += 1
+      return { ok: false as const, error: { code: 'NETWORK' as const, message: 'lost' } }
+    }
+    await retryOnceOnNetworkFailure(lost)
+    expect(sends).toBe(2)
+
+    sends = 0
+    const refused = async () => {
+      sends += 1
+      return { ok: false as const, error: { code: 'CLOUD_ID_EXPIRED' as const, message: 'old' } }
+    }
+    await retryOnceOnNetworkFailure(refused)
+    expect(sends).toBe(1)
   })
 })
