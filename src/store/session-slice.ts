@@ -206,9 +206,7 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
           return
         }
         if (entry.reason === 'elsewhere' && get().pendingEntry !== null) return
-        sequence.begin('entry')
         set({ lastEntryKey: entry.key })
-        leaveScreen()
         get().showNoGroup(entry.reason)
       },
 
@@ -256,7 +254,8 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
           entryError: null,
           pendingEntry: null,
         })
-        if (get().currentGroupId !== null) get().setCurrentGroup(null)
+        // No list belongs under the prompt: one still on its way must not land behind it.
+        leaveScreen()
       },
 
       resetSession() {
