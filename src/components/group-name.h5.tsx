@@ -24,10 +24,17 @@ export function GroupName({ groupId }: { groupId: string }) {
     }
   }, [groupId])
 
+  // Never "的排行榜" without a name: a neutral title until the name is known (or if hidden).
   return (
     <View className="group-name">
-      <Text className="group-name__name">{name ?? ''}</Text>
-      <Text className="group-name__suffix"> 的排行榜</Text>
+      {name ? (
+        <>
+          <Text className="group-name__name">{name}</Text>
+          <Text className="group-name__suffix"> 的排行榜</Text>
+        </>
+      ) : (
+        <Text className="group-name__neutral">群排行榜</Text>
+      )}
     </View>
   )
 }

@@ -5,8 +5,9 @@ import type { NoGroupReason } from '../store/session-slice'
 const REASON_TEXT: Record<NoGroupReason, string> = {
   'single-chat': '这是一张私聊里的卡片，看不到群排行。',
   'group-without-ticket': '这张卡片没有带上群信息。',
-  elsewhere: '从群聊里的卡片进入，就能看到这个群的排行榜。',
+  elsewhere: '从群聊里的卡片进入，就能看到这个群的排名。',
   'not-a-group': '这张卡片不是从群聊打开的。',
+  'foreign-group': '你不在这张卡片指向的群里，看不到那个群的排名。',
 }
 
 /** Shown when the opening carries no group: the way forward is to share into a group. */

@@ -23,3 +23,10 @@ export function chooseGroupOpenDataApi(sdkVersion: string): GroupOpenDataApi {
     ? 'getGroupEnterInfo'
     : 'getShareInfo'
 }
+
+/** From 3.7.8 getGroupEnterInfo takes `allowSingleChat` and answers single chats with open data. */
+export const ALLOW_SINGLE_CHAT_MIN_VERSION = '3.7.8'
+
+export function supportsAllowSingleChat(sdkVersion: string): boolean {
+  return compareVersions(sdkVersion, ALLOW_SINGLE_CHAT_MIN_VERSION) >= 0
+}

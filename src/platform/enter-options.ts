@@ -6,6 +6,7 @@ export function toEnterOptions(raw: unknown): EnterOptions {
   return {
     scene: source.scene,
     shareTicket: source.shareTicket,
+    chatType: source.chatType,
     path: source.path,
     query: source.query,
   }

@@ -15,13 +15,10 @@
  */
 import type { GroupOpenDataApi } from '../core/base-library'
 import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
+import { rejectedCallCode } from '../core/failure'
 import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
-import {
-  type CallResult,
-  type GroupOpenDataResult,
-  type PlatformServices,
-  retryOnceOnNetworkFailure,
-} from '../store/services'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
 /**
  * The JSON form of `wx.cloud.CloudID(id)` the local runtime resolves: `CLOUD_ID_MARKER_KEY` of
@@ -74,11 +71,12 @@ async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallR
   if (status === 200) {
     return { ok: false, error: { code: 'INTERNAL', message: '服务返回了无法识别的结果' } }
   }
-  // Same mapping as the weapp: a rejected callFunction is a transport failure to the stores.
+  // Same mapping as the weapp: a rejected callFunction is a transport failure to the stores,
+  // unless the platform says the CloudID did not resolve.
   return {
     ok: false,
     error: {
-      code: 'NETWORK',
+      code: rejectedCallCode(body?.errCode),
       message: body?.errMsg ?? `云函数调用失败 (${body?.errCode ?? status})`,
     },
   }
@@ -119,23 +117,28 @@ export const platformServices: PlatformServices = {
     return launchQuery().get('sdk') ?? DEFAULT_SDK_VERSION
   },
 
-  async getGroupOpenData(shareTicket, api: GroupOpenDataApi): Promise<GroupOpenDataResult> {
-    // wx.login must come before getShareInfo, or the session_key may not match the encrypted data.
-    const code = api === 'getShareInfo' ? await login() : null
-    const { status, body } = await postLocal<OpenDataAnswer>(`/api/wechat/${api}`, { shareTicket })
-    if (status !== 200 || body === null) {
-      return { ok: false, errCode: -1, errMsg: `${api}:fail network (${status})` }
-    }
-    if (typeof body.errCode === 'number') {
-      return { ok: false, errCode: body.errCode, errMsg: body.errMsg ?? '' }
-    }
-    return {
-      ok: true,
-      cloudID: body.cloudID ?? null,
-      encryptedData: body.encryptedData ?? null,
-      iv: body.iv ?? null,
-      code,
-    }
+  getGroupOpenData(shareTicket, api: GroupOpenDataApi, { allowSingleChat }) {
+    return retryOnceOnWrongScene(async (): Promise<GroupOpenDataResult> => {
+      // wx.login must come before getShareInfo, or the session_key may not match the data.
+      const code = api === 'getShareInfo' ? await login() : null
+      const { status, body } = await postLocal<OpenDataAnswer>(`/api/wechat/${api}`, {
+        shareTicket,
+        ...(api === 'getGroupEnterInfo' && allowSingleChat ? { allowSingleChat: true } : {}),
+      })
+      if (status !== 200 || body === null) {
+        return { ok: false, errCode: -1, errMsg: `${api}:fail network (${status})` }
+      }
+      if (typeof body.errCode === 'number') {
+        return { ok: false, errCode: body.errCode, errMsg: body.errMsg ?? '' }
+      }
+      return {
+        ok: true,
+        cloudID: body.cloudID ?? null,
+        encryptedData: body.encryptedData ?? null,
+        iv: body.iv ?? null,
+        code,
+      }
+    })
   },
 
   enterGroup(credential, { period }) {

@@ -6,12 +6,9 @@ import Taro from '@tarojs/taro'
 
 import type { GroupOpenDataApi } from '../core/base-library'
 import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
-import {
-  type CallResult,
-  type GroupOpenDataResult,
-  type PlatformServices,
-  retryOnceOnNetworkFailure,
-} from '../store/services'
+import { rejectedCallCode } from '../core/failure'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
 let cloudReady = false
 
@@ -41,7 +38,10 @@ async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallR
     const { errCode, errMsg } = asPlatformError(error)
     return {
       ok: false,
-      error: { code: 'NETWORK', message: errMsg ?? `云函数调用失败 (${errCode ?? 'unknown'})` },
+      error: {
+        code: rejectedCallCode(errCode),
+        message: errMsg ?? `云函数调用失败 (${errCode ?? 'unknown'})`,
+      },
     }
   }
 }
@@ -59,11 +59,14 @@ interface GroupOpenDataSuccess {
 /**
  * Callback style on purpose: getGroupEnterInfo has no promise form on the base libraries that
  * matter. getGroupEnterInfo reads the group from how the app was entered and takes no ticket;
- * getShareInfo is given the ticket.
+ * getShareInfo is given the ticket. `allowSingleChat` (base library 3.7.8) makes a ticket card
+ * opened in a single chat answer with single-chat open data instead of 40097, so the server can
+ * say NOT_A_GROUP.
  */
 function callGroupApi(
   api: GroupOpenDataApi,
   shareTicket: string,
+  allowSingleChat: boolean,
 ): Promise<GroupOpenDataSuccess | PlatformError> {
   return new Promise((resolve) => {
     const success = (result: GroupOpenDataSuccess) => resolve(result)
@@ -71,7 +74,11 @@ function callGroupApi(
       resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg })
     const pending =
       api === 'getGroupEnterInfo'
-        ? Taro.getGroupEnterInfo({ success, fail })
+        ? Taro.getGroupEnterInfo({
+            ...(allowSingleChat ? { allowSingleChat: true } : {}),
+            success,
+            fail,
+          } as Parameters<typeof Taro.getGroupEnterInfo>[0])
         : Taro.getShareInfo({ shareTicket, success, fail })
     // Taro also returns a promise that rejects on `fail`; the callbacks above already answered.
     pending.catch(() => undefined)
@@ -93,21 +100,23 @@ export const platformServices: PlatformServices = {
     }
   },
 
-  async getGroupOpenData(shareTicket, api): Promise<GroupOpenDataResult> {
-    // wx.login must come before getShareInfo, or the session_key may not match the encrypted data.
-    const code = api === 'getShareInfo' ? await login() : null
-    const result = await callGroupApi(api, shareTicket)
-    if ('errCode' in result && typeof result.errCode === 'number') {
-      return { ok: false, errCode: result.errCode, errMsg: result.errMsg ?? '' }
-    }
-    const success = result as GroupOpenDataSuccess
-    return {
-      ok: true,
-      cloudID: success.cloudID ?? null,
-      encryptedData: success.encryptedData ?? null,
-      iv: success.iv ?? null,
-      code,
-    }
+  getGroupOpenData(shareTicket, api, { allowSingleChat }) {
+    return retryOnceOnWrongScene(async (): Promise<GroupOpenDataResult> => {
+      // wx.login must come before getShareInfo, or the session_key may not match the data.
+      const code = api === 'getShareInfo' ? await login() : null
+      const result = await callGroupApi(api, shareTicket, allowSingleChat)
+      if ('errCode' in result && typeof result.errCode === 'number') {
+        return { ok: false, errCode: result.errCode, errMsg: result.errMsg ?? '' }
+      }
+      const success = result as GroupOpenDataSuccess
+      return {
+        ok: true,
+        cloudID: success.cloudID ?? null,
+        encryptedData: success.encryptedData ?? null,
+        iv: success.iv ?? null,
+        code,
+      }
+    })
   },
 
   enterGroup(credential, { period }) {

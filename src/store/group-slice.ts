@@ -1,15 +1,16 @@
 import type { GroupSummary } from '../core/contract'
+import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
 
 export interface GroupSlice {
-  /** The opengid of the group on screen, as the server resolved it. */
+  /** The opengid of the group on screen, as the server resolved it (or as "my groups" named it). */
   currentGroupId: string | null
   myGroups: GroupSummary[]
   myGroupsStatus: 'idle' | 'loading' | 'ready' | 'error'
+  /** The entry decides which group is on screen; this slice only keeps it. */
+  setCurrentGroup(groupId: string | null): void
   loadMyGroups(): Promise<void>
-  /** Opens a group the caller already belongs to (from "my groups"). */
-  openGroup(groupId: string): Promise<void>
   leaveGroup(groupId: string): Promise<boolean>
   resetGroups(): void
 }
@@ -21,12 +22,20 @@ const initialGroups = {
 }
 
 export function createGroupSlice(services: PlatformServices): SliceCreator<GroupSlice> {
+  const sequence = createSequencer<'list'>()
+
   return (set, get) => ({
     ...initialGroups,
 
+    setCurrentGroup(groupId) {
+      set({ currentGroupId: groupId })
+    },
+
     async loadMyGroups() {
+      const ticket = sequence.begin('list')
       set({ myGroupsStatus: 'loading' })
       const result = await services.call('listMyGroups', {})
+      if (!sequence.isCurrent(ticket)) return
       set(
         result.ok
           ? { myGroups: result.data.groups, myGroupsStatus: 'ready' }
@@ -34,20 +43,13 @@ export function createGroupSlice(services: PlatformServices): SliceCreator<Group
       )
     },
 
-    async openGroup(groupId) {
-      if (get().currentGroupId !== groupId) {
-        set({ currentGroupId: groupId, ranking: null })
-      }
-      set({ entryScreen: 'ranking', entryError: null })
-      await get().refreshRanking()
-    },
-
     async leaveGroup(groupId) {
       const result = await services.call('leaveGroup', { groupId })
       if (!result.ok) return false
       set({ myGroups: get().myGroups.filter((group) => group.groupId !== groupId) })
       if (get().currentGroupId === groupId) {
-        set({ currentGroupId: null, ranking: null, entryScreen: 'no-group' })
+        get().clearRanking()
+        get().showNoGroup('elsewhere')
       }
       return true
     },

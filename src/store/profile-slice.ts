@@ -1,6 +1,7 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
 import { type DisplayNameProblem, normalizeDisplayName } from '../core/display-name'
 import { userText } from '../core/error-text'
+import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
 
@@ -14,6 +15,8 @@ export interface ProfileSlice {
   profile: Profile | null
   profileSaving: boolean
   profileError: string | null
+  /** The profile an entry answered with. */
+  receiveProfile(profile: Profile): void
   loadProfile(): Promise<void>
   saveProfile(draft: ProfileDraft): Promise<boolean>
   resetProfile(): void
@@ -28,12 +31,21 @@ const NICKNAME_PROBLEM_TEXT: Record<DisplayNameProblem, string> = {
 const initialProfile = { profile: null, profileSaving: false, profileError: null }
 
 export function createProfileSlice(services: PlatformServices): SliceCreator<ProfileSlice> {
+  // `profile`: the last profile asked for or received wins over an older read still on its way.
+  const sequence = createSequencer<'profile'>()
+
   return (set, get) => ({
     ...initialProfile,
 
+    receiveProfile(profile) {
+      sequence.begin('profile')
+      set({ profile })
+    },
+
     async loadProfile() {
+      const ticket = sequence.begin('profile')
       const result = await services.call('getProfile', {})
-      if (result.ok) set({ profile: result.data })
+      if (result.ok && sequence.isCurrent(ticket)) set({ profile: result.data })
     },
 
     async saveProfile(draft) {
@@ -48,6 +60,7 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         }
         nickname = checked.name
       }
+      const ticket = sequence.begin('profile')
       set({ profileSaving: true, profileError: null })
       let avatarUrl = get().profile?.avatarUrl ?? null
       if (draft.avatarTempPath !== null) {
@@ -66,7 +79,11 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         set({ profileSaving: false, profileError: userText(result.error.code) })
         return false
       }
-      set({ profile: result.data, profileSaving: false })
+      set(
+        sequence.isCurrent(ticket)
+          ? { profile: result.data, profileSaving: false }
+          : { profileSaving: false },
+      )
       await get().refreshRanking()
       return true
     },

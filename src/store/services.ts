@@ -6,15 +6,6 @@ export type CallResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: { code: ClientErrorCode; message: string } }
 
-/** One retry on a transport failure: a lost packet should not cost the user a screen. */
-export async function retryOnceOnNetworkFailure<T>(
-  call: () => Promise<CallResult<T>>,
-): Promise<CallResult<T>> {
-  const first = await call()
-  if (first.ok || first.error.code !== 'NETWORK') return first
-  return call()
-}
-
 /** What `getGroupEnterInfo` / `getShareInfo` gave, or the platform's error code (40097, 65206…). */
 export type GroupOpenDataResult =
   | {
@@ -34,10 +25,17 @@ export type GroupCredential =
 /**
  * Everything the stores need from the platform. `src/platform/` implements it per platform
  * (weapp talks to `wx`, H5 to the local server); tests pass their own.
+ *
+ * The one retry policy lives behind this port (`src/platform/retry-policy.ts`): an answer the
+ * stores receive has already been retried as far as is safe, so a store never retries on its own.
  */
 export interface PlatformServices {
   sdkVersion(): string
-  getGroupOpenData(shareTicket: string, api: GroupOpenDataApi): Promise<GroupOpenDataResult>
+  getGroupOpenData(
+    shareTicket: string,
+    api: GroupOpenDataApi,
+    options: { allowSingleChat: boolean },
+  ): Promise<GroupOpenDataResult>
   enterGroup(
     credential: GroupCredential,
     options: { period: Period },
@@ -50,5 +48,6 @@ export interface PlatformServices {
   readCache<T>(key: string): T | null
   writeCache(key: string, value: unknown): void
   newRequestId(): string
+  /** The phone's clock (ms since the epoch): ranking windows and CloudID ages are read from it. */
   now(): number
 }

@@ -27,7 +27,9 @@ describe('entering from a card', () => {
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
 
     const state = store.getState()
-    expect(services.openDataCalls).toEqual([{ shareTicket: 'T1', api: 'getGroupEnterInfo' }])
+    expect(services.openDataCalls).toEqual([
+      { shareTicket: 'T1', api: 'getGroupEnterInfo', allowSingleChat: true },
+    ])
     expect(services.enterCalls).toEqual([{ cloudID: 'cid' }])
     expect(state.entryScreen).toBe('ranking')
     expect(state.currentGroupId).toBe('G1')
@@ -74,32 +76,24 @@ describe('entering from a card', () => {
     expect(store.getState().currentGroupId).toBe('G2')
   })
 
-  test('40097 is retried once, then the user is asked to reopen from the card', async () => {
+  test('40097 (already retried at the platform edge) asks to reopen from the card', async () => {
     const { services, store } = setup()
-    services.openDataResults.push(
-      { ok: false, errCode: 40097, errMsg: 'scene error' },
-      { ok: false, errCode: 40097, errMsg: 'scene error' },
-    )
+    services.openDataResults.push({ ok: false, errCode: 40097, errMsg: 'scene error' })
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T3' })
-    expect(services.openDataCalls).toHaveLength(2)
+    // The store never retries by itself: one retry policy lives behind the platform port.
+    expect(services.openDataCalls).toHaveLength(1)
     expect(services.enterCalls).toHaveLength(0)
     expect(store.getState().entryError).toBe('reopen-from-card')
   })
 
-  test('40097 followed by success enters the group', async () => {
+  test('40097 for a ticket opened in a single chat shows the share prompt', async () => {
     const { services, store } = setup()
-    services.openDataResults.push({ ok: false, errCode: 40097, errMsg: 'scene error' }, okOpenData)
-    services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: makePage('G1', []),
-        profile: { nickname: null, avatarUrl: null },
-        joined: true,
-      },
-    })
-    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T4' })
-    expect(store.getState().entryError).toBeNull()
-    expect(store.getState().currentGroupId).toBe('G1')
+    services.sdk = '3.0.0'
+    services.openDataResults.push({ ok: false, errCode: 40097, errMsg: 'scene error' })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T4', chatType: 1 })
+    expect(services.openDataCalls[0]).toMatchObject({ allowSingleChat: false })
+    expect(store.getState().entryScreen).toBe('no-group')
+    expect(store.getState().noGroupReason).toBe('single-chat')
   })
 
   test('65206 says the user left the group', async () => {
@@ -116,7 +110,7 @@ describe('entering from a card', () => {
     expect(store.getState().noGroupReason).toBe('single-chat')
   })
 
-  test('a failed cloud call shows the last cached ranking as stale, and retry recovers', async () => {
+  test('a failed enterGroup keeps the step, claims no saved ranking, and retry resends it', async () => {
     const { services, store } = setup()
     services.openDataResults.push(okOpenData, okOpenData)
     const page = makePage('G1', [makeRow(1, 'a', 30)])
@@ -130,8 +124,9 @@ describe('entering from a card', () => {
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'second' })
 
     expect(store.getState().entryError).toBe('network')
-    expect(store.getState().rankingStatus).toBe('stale')
-    expect(store.getState().ranking?.rows[0].memberKey).toBe('a')
+    expect(store.getState().ranking).toBeNull()
+    expect(store.getState().currentGroupId).toBeNull()
+    expect(store.getState().pendingEntry).toMatchObject({ step: 'enter', shareTicket: 'second' })
 
     services.enterResults.push({
       ok: true,
@@ -142,9 +137,64 @@ describe('entering from a card', () => {
       },
     })
     await store.getState().retryEnter()
+    // The CloudID is still young: the same credential again, no new open data.
+    expect(services.openDataCalls).toHaveLength(2)
     expect(services.enterCalls[2]).toEqual({ cloudID: 'cid' })
     expect(store.getState().entryError).toBeNull()
     expect(store.getState().rankingStatus).toBe('ready')
+    expect(store.getState().ranking?.rows[0].memberKey).toBe('b')
+  })
+
+  test('a retry after the CloudID may have expired reads the card again first', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push(okOpenData, { ...okOpenData, cloudID: 'cid-2' })
+    services.enterResults.push({ ok: false, error: { code: 'NETWORK', message: 'timeout' } })
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T' })
+    services.clock += 6 * 60_000
+    services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: makePage('G1', []),
+        profile: { nickname: null, avatarUrl: null },
+        joined: false,
+      },
+    })
+    await store.getState().retryEnter()
+    expect(services.openDataCalls.map((call) => call.shareTicket)).toEqual(['T', 'T'])
+    expect(services.enterCalls).toEqual([{ cloudID: 'cid' }, { cloudID: 'cid-2' }])
+    expect(store.getState().currentGroupId).toBe('G1')
+  })
+
+  test('an answer to an entry the member already left is dropped', async () => {
+    const { services, store } = setup()
+    services.openDataResults.push(okOpenData, okOpenData)
+    let answerFirst!: (value: unknown) => void
+    services.enterResults.push(
+      new Promise((resolve) => {
+        answerFirst = resolve
+      }) as never,
+    )
+    services.enterResults.push({
+      ok: true,
+      data: {
+        ranking: makePage('GB', [makeRow(1, 'b', 5)]),
+        profile: { nickname: null, avatarUrl: null },
+        joined: false,
+      },
+    })
+    const first = store.getState().enterFromOptions({ scene: 1044, shareTicket: 'A' })
+    await Promise.resolve()
+    await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'B' })
+    answerFirst({
+      ok: true,
+      data: {
+        ranking: makePage('GA', [makeRow(1, 'a', 9)]),
+        profile: { nickname: null, avatarUrl: null },
+        joined: false,
+      },
+    })
+    await first
+    expect(store.getState().currentGroupId).toBe('GB')
     expect(store.getState().ranking?.rows[0].memberKey).toBe('b')
   })
 })
@@ -190,17 +240,21 @@ describe('ranking', () => {
 })
 
 describe('playing and profile', () => {
-  test('a finished round submits once per request id and reports the rank move', async () => {
+  test('a finished round is sent once (the edge resends) and reports the rank move', async () => {
     const { services, store } = setup()
     store.setState({
       currentGroupId: 'G1',
-      ranking: { ...makePage('G1', []), me: makeRow(5, 'me', 1, true), fetchedAt: 0 },
+      ranking: {
+        ...makePage('G1', []),
+        me: makeRow(5, 'me', 1, true),
+        fetchedAt: 0,
+        windowKey: 'all',
+      },
     })
     services.callResults.startRound = [
       { ok: true, data: { roundToken: 'r1', startedAt: 0, durationMs: 10_000, expiresAt: 1 } },
     ]
     services.callResults.submitScore = [
-      { ok: false, error: { code: 'NETWORK', message: 'lost' } },
       { ok: true, data: { score: 40, best: { today: 40, week: 40, all: 40 }, applied: true } },
     ]
     services.callResults.getRanking = [
@@ -210,9 +264,9 @@ describe('playing and profile', () => {
     await store.getState().finishRound(40)
 
     const submits = services.calls.filter((call) => call.action === 'submitScore')
-    expect(submits).toHaveLength(2)
-    expect(submits[0].input).toEqual(submits[1].input)
-    expect(store.getState().rankMove).toBe('上升 3 名，你现在排第 2 名')
+    expect(submits).toHaveLength(1)
+    expect(store.getState().rankMove).toEqual({ groupId: 'G1', text: '上升 3 名，你现在排第 2 名' })
+    expect(store.getState().bests).toEqual({ today: 40, week: 40, all: 40 })
   })
 
   test('saving a profile uploads the avatar first and refreshes the ranking', async () => {
@@ -265,14 +319,15 @@ describe('errors the user reads', () => {
     expect(store.getState().playError).toBe('操作太频繁，请稍后再试')
   })
 
-  test('losing the group shows why, and no ranking', async () => {
+  test('a group the member is not in shows the share prompt with why, and no ranking', async () => {
     const { services, store } = setup()
-    store.setState({ currentGroupId: 'G1' })
     services.callResults.getRanking = [
       { ok: false, error: { code: 'NOT_GROUP_MEMBER', message: 'not a member of G1' } },
     ]
-    await store.getState().refreshRanking()
+    await store.getState().openGroup('G1')
     expect(store.getState().ranking).toBeNull()
-    expect(store.getState().rankingError).toBe('你不在这个群的排行榜中')
+    expect(store.getState().currentGroupId).toBeNull()
+    expect(store.getState().entryScreen).toBe('no-group')
+    expect(store.getState().noGroupReason).toBe('foreign-group')
   })
 })

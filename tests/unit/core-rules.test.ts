@@ -9,7 +9,10 @@ import {
   pinnedMyRow,
   splitPodium,
 } from '../../src/core/ranking-view'
+import { windowKey, windowResetNote } from '../../src/core/ranking-window'
+import { createSequencer } from '../../src/core/sequence'
 import { buildSharePayload } from '../../src/core/share-payload'
+import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from '../../src/platform/retry-policy'
 
 const row = (rank: number, memberKey: string, isMe = false): RankingRow => ({
   rank,
@@ -45,6 +48,17 @@ describe('classifyEntry', () => {
       kind: 'group',
       shareTicket: 'T',
       key: '1044:T',
+      singleChat: false,
+    })
+  })
+
+  test('a ticket opened in a single chat (Android 1044) is flagged by the launch chatType', () => {
+    expect(classifyEntry({ scene: 1044, shareTicket: 'T', chatType: 1 })).toMatchObject({
+      kind: 'group',
+      singleChat: true,
+    })
+    expect(classifyEntry({ scene: 1044, shareTicket: 'T', chatType: 3 })).toMatchObject({
+      singleChat: false,
     })
   })
 
@@ -104,5 +118,87 @@ describe('share payload', () => {
       path: '/pages/ranking/index?from=share',
     })
     expect(buildSharePayload({ myRank: null, period: 'all' }).title).toBe('来群总排行榜一较高下！')
+  })
+})
+
+describe('ranking windows (Asia/Shanghai)', () => {
+  const shanghai = (iso: string) => Date.parse(`${iso}+08:00`)
+
+  test('the day turns at midnight in Shanghai, not UTC', () => {
+    expect(windowKey('today', shanghai('2026-11-18T23:59:59'))).toBe('d:2026-11-18')
+    expect(windowKey('today', shanghai('2026-11-19T00:00:00'))).toBe('d:2026-11-19')
+    expect(windowKey('today', Date.UTC(2026, 10, 18, 16, 0, 0))).toBe('d:2026-11-19')
+  })
+
+  test('weeks start on Monday; the all-time board never ends', () => {
+    // 2026-11-22 is a Sunday, 2026-11-23 a Monday.
+    expect(windowKey('week', shanghai('2026-11-22T23:59:59'))).toBe('w:2026-11-16')
+    expect(windowKey('week', shanghai('2026-11-23T00:00:00'))).toBe('w:2026-11-23')
+    expect(windowKey('all', 0)).toBe(windowKey('all', shanghai('2030-01-01T00:00:00')))
+  })
+
+  test('a reset note names the window that started', () => {
+    expect(windowResetNote('today')).toBe('新的一天，今日榜已重置')
+    expect(windowResetNote('week')).toBe('新的一周，本周榜已重置')
+    expect(windowResetNote('all')).toBeNull()
+  })
+})
+
+describe('sequence tickets', () => {
+  test('a later action of the same slot makes the earlier answer stale, whatever it carries', () => {
+    const sequence = createSequencer<'entry'>()
+    const first = sequence.begin('entry')
+    const second = sequence.begin('entry')
+    expect(sequence.isCurrent(first)).toBe(false)
+    expect(sequence.isCurrent(second)).toBe(true)
+  })
+
+  test('resetting a list discards its pages in flight, a page leaves the list alone', () => {
+    const sequence = createSequencer<'list' | 'page'>({ page: 'list' })
+    const list = sequence.begin('list')
+    const page = sequence.begin('page')
+    expect(sequence.isCurrent(list)).toBe(true)
+    expect(sequence.isCurrent(page)).toBe(true)
+    sequence.begin('list')
+    expect(sequence.isCurrent(page)).toBe(false)
+  })
+})
+
+describe('the one retry policy (platform edge)', () => {
+  test('40097 is asked again once; a transport failure of the group API is not', async () => {
+    const answers = [
+      { ok: false as const, errCode: 40097, errMsg: 'scene error' },
+      { ok: true as const, cloudID: 'c', encryptedData: null, iv: null, code: null },
+    ]
+    let reads = 0
+    const read = async () => answers[reads++]
+    await expect(retryOnceOnWrongScene(read)).resolves.toMatchObject({ ok: true })
+    expect(reads).toBe(2)
+
+    let failures = 0
+    const timeout = async () => {
+      failures += 1
+      return { ok: false as const, errCode: -1, errMsg: 'timeout' }
+    }
+    await expect(retryOnceOnWrongScene(timeout)).resolves.toMatchObject({ errCode: -1 })
+    expect(failures).toBe(1)
+  })
+
+  test('a cloud call is sent at most twice, and only again after a transport failure', async () => {
+    let sends = 0
+    const lost = async () => {
+      sends += 1
+      return { ok: false as const, error: { code: 'NETWORK' as const, message: 'lost' } }
+    }
+    await retryOnceOnNetworkFailure(lost)
+    expect(sends).toBe(2)
+
+    sends = 0
+    const refused = async () => {
+      sends += 1
+      return { ok: false as const, error: { code: 'CLOUD_ID_EXPIRED' as const, message: 'old' } }
+    }
+    await retryOnceOnNetworkFailure(refused)
+    expect(sends).toBe(1)
   })
 })

@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow'
 
 import { enableShareWithTicket } from '../../platform/share'
 import { appStore, useAppStore } from '../../store'
-import { selectSharePayload } from '../../store/selectors'
+import { selectRankMove, selectSharePayload } from '../../store/selectors'
 
 const TICK_MS = 100
 
@@ -18,7 +18,8 @@ export default function PlayPage() {
       round: state.round,
       status: state.playStatus,
       lastScore: state.lastScore,
-      rankMove: state.rankMove,
+      rankMove: selectRankMove(state),
+      bests: state.bests,
       error: state.playError,
     })),
   )
@@ -80,6 +81,11 @@ export default function PlayPage() {
               {play.rankMove && (
                 <Text className="play-page__move" id="rank-move">
                   {play.rankMove}
+                </Text>
+              )}
+              {play.bests && (
+                <Text className="play-page__bests muted" id="bests">
+                  今日最佳 {play.bests.today} 次 · 本周最佳 {play.bests.week} 次
                 </Text>
               )}
             </View>

@@ -16,30 +16,25 @@ import { PeriodTabs } from '../../components/period-tabs'
 import { Podium } from '../../components/podium'
 import { RankingRowView } from '../../components/ranking-row'
 import { SharePrompt } from '../../components/share-prompt'
-import { userText } from '../../core/error-text'
 import { pinnedMyRow, splitPodium } from '../../core/ranking-view'
 import { enableShareWithTicket } from '../../platform/share'
 import { appStore, useAppStore } from '../../store'
-import { selectSharePayload } from '../../store/selectors'
-import type { EntryError } from '../../store/session-slice'
-
-const ENTRY_ERROR_TEXT: Record<EntryError, string> = {
-  'reopen-from-card': '没能读取群信息，请回到群聊重新点开卡片',
-  'left-group': '你已不在这个群里，看不到它的排行榜',
-  network: '网络不太好，正在显示上次保存的排行榜',
-}
+import { selectBanner, selectHeaderGroupId, selectSharePayload } from '../../store/selectors'
 
 export default function RankingPage() {
   const router = useRouter()
   const view = useAppStore(
     useShallow((state) => ({
       entryScreen: state.entryScreen,
-      entryError: state.entryError,
       noGroupReason: state.noGroupReason,
-      groupId: state.currentGroupId,
+      headerGroupId: selectHeaderGroupId(state),
+      // Primitives only: useShallow compares one level, a fresh object would re-render forever.
+      bannerKind: selectBanner(state)?.kind ?? null,
+      bannerText: selectBanner(state)?.text ?? null,
+      bannerRetry: selectBanner(state)?.retry ?? false,
       ranking: state.ranking,
       status: state.rankingStatus,
-      rankingError: state.rankingError,
+      note: state.rankingNote,
       period: state.period,
       loadingMore: state.loadingMore,
     })),
@@ -47,14 +42,20 @@ export default function RankingPage() {
 
   useLoad(() => {
     enableShareWithTicket()
+    // A link naming a group (never the group of a card: that comes from its ticket) opens it
+    // only for a member; the server says NOT_GROUP_MEMBER to anyone else (the share prompt).
     const groupId = router.params.groupId
     if (groupId) void appStore.getState().openGroup(decodeURIComponent(groupId))
   })
-  useDidShow(() => enableShareWithTicket())
+  useDidShow(() => {
+    enableShareWithTicket()
+    // Shown again after midnight: the day (or week) on screen may have ended meanwhile.
+    void appStore.getState().ensureCurrentWindow()
+  })
   usePullDownRefresh(() => {
     void appStore
       .getState()
-      .refreshRanking()
+      .pullDownRefresh()
       .finally(() => Taro.stopPullDownRefresh())
   })
   useReachBottom(() => {
@@ -74,17 +75,20 @@ export default function RankingPage() {
   const ranking = view.ranking
   const { podium, rest } = splitPodium(ranking?.rows ?? [])
   const pinned = ranking ? pinnedMyRow(ranking.rows, ranking.me) : null
-  const loading = view.entryScreen !== 'ranking' || (view.status === 'loading' && !ranking)
+  const loading =
+    view.entryScreen === 'starting' ||
+    view.entryScreen === 'entering' ||
+    (view.status === 'loading' && !ranking)
 
   // Taro re-sends a parent's whole child list when a child appears or disappears, so everything
   // that comes and goes sits in its own stable container, away from the long list of rows.
   return (
     <View className="ranking-page">
       <View className="ranking-page__status">
-        {view.entryError && (
-          <View className={`entry-banner entry-banner--${view.entryError}`} id="entry-banner">
-            <Text>{ENTRY_ERROR_TEXT[view.entryError]}</Text>
-            {view.entryError === 'network' && (
+        {view.bannerKind && (
+          <View className={`entry-banner entry-banner--${view.bannerKind}`} id="entry-banner">
+            <Text>{view.bannerText}</Text>
+            {view.bannerRetry && (
               <Button
                 className="entry-banner__retry"
                 id="retry"
@@ -96,7 +100,15 @@ export default function RankingPage() {
             )}
           </View>
         )}
-        {view.groupId && <GroupName groupId={view.groupId} />}
+        {view.headerGroupId ? (
+          <GroupName groupId={view.headerGroupId} />
+        ) : (
+          <View className="group-name">
+            <Text className="group-name__neutral" id="neutral-title">
+              群排行榜
+            </Text>
+          </View>
+        )}
       </View>
       <PeriodTabs
         period={view.period}
@@ -108,12 +120,12 @@ export default function RankingPage() {
             离线数据 · 可能不是最新排名
           </Text>
         )}
-        {loading && <Text className="ranking-page__loading">正在加载排行榜…</Text>}
-        {view.status === 'error' && !ranking && (
-          <View className="ranking-page__empty" id="ranking-error">
-            <Text>{view.rankingError ?? userText('INTERNAL')}</Text>
-          </View>
+        {view.note && (
+          <Text className="ranking-page__note" id="ranking-note">
+            {view.note}
+          </Text>
         )}
+        {loading && <Text className="ranking-page__loading">正在加载排行榜…</Text>}
         {!loading && ranking && ranking.rows.length === 0 && (
           <View className="ranking-page__empty" id="empty">
             <Text>还没有人上榜，来当第一名吧！</Text>

@@ -11,12 +11,14 @@ import type {
 export interface FakeServices extends PlatformServices {
   sdk: string
   openDataResults: GroupOpenDataResult[]
-  openDataCalls: Array<{ shareTicket: string; api: GroupOpenDataApi }>
+  openDataCalls: Array<{ shareTicket: string; api: GroupOpenDataApi; allowSingleChat: boolean }>
   enterResults: Array<CallResult<unknown>>
   enterCalls: GroupCredential[]
   callResults: Partial<Record<ActionName, Array<CallResult<unknown>>>>
   calls: Array<{ action: ActionName; input: unknown }>
   cache: Map<string, unknown>
+  /** What `now()` answers; tests move it instead of waiting. */
+  clock: number
 }
 
 export function makeRow(rank: number, memberKey: string, score: number, isMe = false): RankingRow {
@@ -41,9 +43,10 @@ export function createFakeServices(): FakeServices {
     callResults: {},
     calls: [],
     cache: new Map(),
+    clock: 1_700_000_000_000,
     sdkVersion: () => fake.sdk,
-    async getGroupOpenData(shareTicket, api) {
-      fake.openDataCalls.push({ shareTicket, api })
+    async getGroupOpenData(shareTicket, api, { allowSingleChat }) {
+      fake.openDataCalls.push({ shareTicket, api, allowSingleChat })
       const next = fake.openDataResults.shift()
       if (!next) throw new Error('no scripted open data result')
       return next
@@ -70,7 +73,7 @@ export function createFakeServices(): FakeServices {
       fake.cache.set(key, JSON.parse(JSON.stringify(value)))
     },
     newRequestId: () => `req-${fake.calls.length}`,
-    now: () => 1_700_000_000_000,
+    now: () => fake.clock,
   }
   return fake
 }

@@ -35,6 +35,12 @@ export interface World {
   play(label: string, score: number): Promise<void>
   /** `label` shares a ticket card into `group`, and `opener` taps it. */
   openGroupCard(group: string, sharer: string, opener: string): LaunchOptions
+  /** `sharer` sends a ticket card to `opener` in a single chat, and `opener` taps it there. */
+  openSingleChatCard(
+    sharer: string,
+    opener: string,
+    options?: { os?: 'ios' | 'android'; path?: string },
+  ): LaunchOptions
   call(label: string, data: Record<string, unknown>): Promise<unknown>
   close(): void
 }
@@ -121,6 +127,15 @@ export function createWorld(): World {
       )
       return standIn.openCard(card, openidOf(opener))
     },
+    openSingleChatCard(sharer, opener, options = {}) {
+      const card = standIn.shareCard(
+        appid,
+        openidOf(sharer),
+        { singleChatWith: openidOf(opener) },
+        { withShareTicket: true, path: options.path ?? 'pages/ranking/index?from=share' },
+      )
+      return standIn.openCard(card, openidOf(opener), { os: options.os })
+    },
     close() {
       backend.close()
     },
@@ -164,21 +179,47 @@ export interface Phone {
   ranking: RenderedPage
 }
 
-/** Boots the compiled app on `label`'s phone, opened with `launch` (once per test file). */
+export interface BootOptions {
+  sdkVersion?: string
+  /** Runs before the app loads: hold answers of the cold start (`stub.gate.hold(…)`), fail calls. */
+  prepare?(phone: { stub: WxStub; host: WechatHost }): void
+}
+
+/**
+ * Boots the compiled app on `label`'s phone, opened with `launch` (once per test file). The
+ * ranking page opens with the card's query, as the host opens the card's path.
+ */
 export function bootPhone(
   world: World,
   label: string,
   launch: LaunchOptions,
-  options: { sdkVersion?: string } = {},
+  options: BootOptions = {},
 ): Phone {
   const openid = world.users.get(label)
   if (!openid) throw new Error(`unknown member ${label}`)
-  const stub = createWxStub(options)
+  const stub = createWxStub({ sdkVersion: options.sdkVersion })
   const host = connectPhone(stub, {
     standIn: world.standIn,
     runtime: world.backend.runtime,
     user: { appid: world.appid, openid },
   })
+  options.prepare?.({ stub, host })
   const weapp = bootWeapp(stub, launch)
-  return { stub, host, weapp, ranking: weapp.renderPage('pages/ranking/index') }
+  return { stub, host, weapp, ranking: weapp.renderPage('pages/ranking/index', launch.query) }
+}
+
+/**
+ * The phone's wall clock (`Date.now`, what the app's `now()` reads) follows the world's clock
+ * from here on: a test moves `world.clock.now` past midnight or past a CloudID's life and both
+ * the server and the phone are there, with no timer involved. Undone by `jest.restoreAllMocks()`.
+ */
+export function phoneClockFollowsWorld(world: World): void {
+  jest.spyOn(Date, 'now').mockImplementation(() => world.clock.now)
+}
+
+/** The first instant of the next day in Asia/Shanghai (UTC+8) after `now`. */
+export function nextShanghaiMidnight(now: number): number {
+  const day = 24 * 60 * 60 * 1000
+  const offset = 8 * 60 * 60 * 1000
+  return Math.floor((now + offset) / day) * day + day - offset
 }

@@ -332,7 +332,8 @@ function wrapPage(route: string, component: SimulateComponent): RenderedPage {
 
 /** Polls until `check` stops throwing (rendering is asynchronous: React 18 + batched setData). */
 export async function waitFor<T>(check: () => T, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
+  // performance.now, not Date.now: tests move the phone's wall clock (midnight, CloudID age).
+  const deadline = performance.now() + timeoutMs
   let lastError: unknown = null
   for (;;) {
     try {
@@ -340,7 +341,7 @@ export async function waitFor<T>(check: () => T, timeoutMs = 3000): Promise<T> {
     } catch (error) {
       lastError = error
     }
-    if (Date.now() > deadline) throw lastError
+    if (performance.now() > deadline) throw lastError
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }

@@ -19,6 +19,8 @@ export interface WechatHost {
   uploadedFiles: Map<string, string>
   /** Makes the next `count` cloud calls fail as a lost network would. */
   failCloudCalls(count: number): void
+  /** While down, every cloud call fails as an unreachable network would, reaching no server. */
+  setCloudDown(down: boolean): void
 }
 
 export function connectPhone(
@@ -29,6 +31,7 @@ export function connectPhone(
   const cloudCalls: WechatHost['cloudCalls'] = []
   const uploadedFiles = new Map<string, string>()
   let failingCalls = 0
+  let down = false
 
   // getGroupEnterInfo reads the group from how the app was entered (it takes no ticket);
   // getShareInfo is given the ticket explicitly.
@@ -41,7 +44,10 @@ export function connectPhone(
           : (callOptions.shareTicket as string | undefined)
       const result =
         api === 'getGroupEnterInfo'
-          ? standIn.getGroupEnterInfo(user.appid, user.openid, shareTicket)
+          ? standIn.getGroupEnterInfo(user.appid, user.openid, shareTicket, {
+              allowSingleChat: callOptions.allowSingleChat === true,
+              needGroupOpenID: callOptions.needGroupOpenID === true,
+            })
           : standIn.getShareInfo(user.appid, user.openid, shareTicket)
       if (isWxApiError(result)) throw result
       return result
@@ -55,8 +61,8 @@ export function connectPhone(
     CloudID: (cloudID) => createCloudId(cloudID),
     async callFunction({ name, data }) {
       cloudCalls.push({ name, action: data?.action })
-      if (failingCalls > 0) {
-        failingCalls -= 1
+      if (down || failingCalls > 0) {
+        if (!down) failingCalls -= 1
         throw { errCode: -1, errMsg: 'cloud.callFunction:fail network timeout' }
       }
       return runtime.callFunction({ appid: user.appid, openid: user.openid, name, data })
@@ -73,6 +79,9 @@ export function connectPhone(
     uploadedFiles,
     failCloudCalls(count) {
       failingCalls = count
+    },
+    setCloudDown(value) {
+      down = value
     },
   }
 }

@@ -1,3 +1,5 @@
+import { createGate, type Gate } from './gate'
+
 /**
  * A `wx` object for the compiled mini program under miniprogram-simulate. Every API the app may
  * call exists from the start (Taro builds `Taro.xxx` from the keys of `wx` when it loads), and
@@ -39,6 +41,8 @@ export interface WxStub {
   calls: ApiCall[]
   callsTo(api: string): ApiCall[]
   cloud: { implementation: CloudStub }
+  /** Holds answers of async wx APIs and cloud actions until the test releases them. */
+  gate: Gate
   /** What `getEnterOptionsSync` answers: the harness sets it on every app launch and show. */
   enterOptions(): Record<string, unknown>
   setEnterOptions(options: Record<string, unknown>, kind: 'launch' | 'show'): void
@@ -76,6 +80,7 @@ const ASYNC_APIS = [
 
 export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
   const calls: ApiCall[] = []
+  const gate = createGate()
   let launchOptions: Record<string, unknown> = { scene: 1001, query: {} }
   let enterOptions: Record<string, unknown> = launchOptions
   const storage = new Map<string, unknown>()
@@ -101,6 +106,17 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
     (callOptions) => {
       calls.push({ api, options: callOptions })
       const implementation = implementations.get(api)
+      if (gate.wants(api)) {
+        gate
+          .pass({ name: api, input: callOptions }, async () =>
+            implementation ? implementation(callOptions) : { errMsg: `${api}:ok` },
+          )
+          .then(
+            (value) => answer(callOptions, { ok: true, value }),
+            (error: unknown) => answer(callOptions, { ok: false, value: error }),
+          )
+        return
+      }
       try {
         const value = implementation ? implementation(callOptions) : { errMsg: `${api}:ok` }
         if (value instanceof Promise) {
@@ -173,11 +189,17 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
     cloud: {
       init: () => undefined,
       CloudID: (cloudID: string) => cloud.implementation.CloudID(cloudID),
-      callFunction: promiseOrCallback('cloud.callFunction', (callOptions) =>
-        cloud.implementation.callFunction(
-          callOptions as CallbackOptions & { name: string; data?: Record<string, unknown> },
-        ),
-      ),
+      callFunction: promiseOrCallback('cloud.callFunction', (callOptions) => {
+        const options = callOptions as CallbackOptions & {
+          name: string
+          data?: Record<string, unknown>
+        }
+        const action = String(options.data?.action ?? '')
+        const run = async () => cloud.implementation.callFunction(options)
+        return gate.wants(action)
+          ? gate.pass({ name: action, input: options.data ?? {} }, run)
+          : run()
+      }),
       uploadFile: promiseOrCallback('cloud.uploadFile', (callOptions) =>
         cloud.implementation.uploadFile(
           callOptions as CallbackOptions & { cloudPath: string; filePath: string },
@@ -190,6 +212,7 @@ export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {
     wx,
     calls,
     cloud,
+    gate,
     callsTo: (api) => calls.filter((call) => call.api === api),
     enterOptions: () => enterOptions,
     setEnterOptions(options, kind) {
