@@ -641,12 +641,11 @@ export class CloudbaseStore implements LeaderboardStore {
           .update({ data: { windowStart, hits: 1, startedBy: nonce } }),
       ])
       if (counted.stats.updated + started.stats.updated > 0) return true
+      // A player's first hit ever finds no document: create it before reading anything.
+      const fresh = { _id: id, openid, bucket, windowStart, hits: 1, startedBy: nonce }
+      if (await this.addIfAbsent('rateLimits', fresh)) return true
       const doc = await this.byId('rateLimits', id)
-      if (!doc) {
-        const fresh = { _id: id, openid, bucket, windowStart, hits: 1, startedBy: nonce }
-        if (await this.addIfAbsent('rateLimits', fresh)) return true
-        continue
-      }
+      if (!doc) continue
       if (num(doc, 'windowStart') > windowStart) return false // another instance's clock is ahead
       if (num(doc, 'windowStart') === windowStart && num(doc, 'hits') >= limit) return false
     }
