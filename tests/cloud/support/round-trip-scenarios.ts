@@ -115,7 +115,10 @@ export async function measureRoundTrips(options: ScenarioOptions): Promise<Round
   await measure(
     'getRanking, first page, caller off the page',
     async () => {
-      const page = (await call(last, { action: 'getRanking', groupId: big })) as RankingPage
+      const page = (await call(last, {
+        action: 'getRanking',
+        groupId: big,
+      })) as unknown as RankingPage
       cursor = page.nextCursor
     },
     { maxSteps: 2 },
