@@ -210,11 +210,6 @@ export function compareRank(a: RankPosition, b: RankPosition): number {
   return compareBy(RANKING_ORDER, a, b)
 }
 
-/** Whether `a` ranks strictly ahead of `b`. */
-export function isAhead(a: RankPosition, b: RankPosition): boolean {
-  return compareRank(a, b) < 0
-}
-
 /** Whether a new best (score, achievedAt) should replace a stored one. */
 export function isBetterBest(
   candidate: { score: number; achievedAt: number },
