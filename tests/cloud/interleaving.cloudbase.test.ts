@@ -233,4 +233,26 @@ describe('CloudBase adapter under interleaved writers', () => {
     },
     120_000,
   )
+
+  it('finishes a submission that stopped half-way when its retry resumes it', async () => {
+    const rig = await freshRig()
+    await rig.store.joinGroup(member('G1'))
+    const submit = await round(rig.store)
+    // The function dies after consuming the round: every write of a best fails.
+    rig.standin.interceptor = (call) => {
+      if (call.collection === 'lb_bests' && call.action !== 'database.getDocument') {
+        throw new Error('function instance stopped')
+      }
+    }
+    await expect(submit(90)).rejects.toThrow()
+    rig.standin.interceptor = null
+    const consumed = (await rig.store.getRound(`round-token-${String(tokens).padStart(6, '0')}`))!
+    expect(await aliceRows(rig.store, 'G1')).toEqual([null, null, null])
+
+    const best = await rig.store.resumeScore(consumed, KEYS)
+
+    expect(consumed.used).toBe(true)
+    expect(best).toEqual({ today: 90, week: 90, all: 90 })
+    expect(await aliceRows(rig.store, 'G1')).toEqual([90, 90, 90])
+  })
 })

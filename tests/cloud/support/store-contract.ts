@@ -409,6 +409,22 @@ export function describeStoreContract(
         expect(nextWindow).toBe(true)
         expect(await store.takeRateLimit({ ...hit, bucket: 'startRound', limit: 0 })).toBe(false)
       })
+
+      it('peeks whether a hit would be admitted, writing nothing', async () => {
+        const hit = { openid: 'alice', bucket: 'submitScore', windowStart: 60_000, limit: 2 }
+        const fresh = await store.peekRateLimit(hit)
+        await store.takeRateLimit(hit)
+        const belowLimit = await store.peekRateLimit(hit)
+        await store.takeRateLimit(hit)
+        const before = harness.dump()
+
+        const full = await store.peekRateLimit(hit)
+        const nextWindow = await store.peekRateLimit({ ...hit, windowStart: 120_000 })
+
+        expect([fresh, belowLimit, full, nextWindow]).toEqual([true, true, false, true])
+        expect(harness.dump()).toEqual(before)
+        expect(await store.peekRateLimit({ ...hit, bucket: 'other', limit: 0 })).toBe(false)
+      })
     })
 
     describe('deleting a player', () => {
