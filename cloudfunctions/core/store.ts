@@ -19,7 +19,7 @@ import type { PeriodKeys } from './periods'
 export interface LeaderboardStore {
   /** Binds a member idempotently. `joined` is true only for the call that created the membership. */
   joinGroup(membership: MembershipRecord): Promise<JoinResult>
-  /** Removes the membership (and with it the player's rows in that group's rankings). */
+  /** Removes the membership (and so the player from that group's rankings); false when none. */
   leaveGroup(groupId: string, openid: string): Promise<boolean>
   getMembership(groupId: string, openid: string): Promise<MembershipRecord | null>
   /** All memberships of a player, oldest first. */
