@@ -8,7 +8,13 @@
  * transactions); the measured calls all go through `handle`, exactly as the function entry
  * calls it, after 5,000 untimed ranking reads that warm the freshly written file.
  *
- *   tsx scripts/bench-cloud.ts [--quick]     (--quick: 1/10 of the data, for a smoke run)
+ * First it prints the round trips of each card-tap action on the CloudBase adapter (the real SDK
+ * over the database stand-in, a 500-member group): database calls plus getOpenData, and the
+ * sequential steps, counted by holding every request and releasing them in waves when the event
+ * loop is idle; each step is a network round trip from the function in production.
+ *
+ *   tsx scripts/bench-cloud.ts [--quick] [--round-trips]
+ *     --quick: 1/10 of the data, for a smoke run; --round-trips: only the round-trip table
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -22,6 +28,7 @@ import type { CallerContext, WeChatOpenApi } from '../cloudfunctions/core/ports'
 import { handle } from '../cloudfunctions/core/router'
 import type { MembershipRecord } from '../cloudfunctions/core/store'
 import { ROUND_DURATION_MS } from '../src/core/contract'
+import { measureRoundTrips, roundTripTable } from '../tests/cloud/support/round-trip-scenarios'
 
 const QUICK = process.argv.includes('--quick')
 const SCALE = QUICK ? 10 : 1
@@ -132,7 +139,17 @@ async function measure(
   }
 }
 
+async function roundTrips(): Promise<void> {
+  const groupSize = QUICK ? 50 : BIG_SIZE
+  console.log(`Round trips on the CloudBase adapter (${groupSize}-member group)…`)
+  console.log('')
+  console.log(roundTripTable(await measureRoundTrips({ groupSize })))
+  console.log('')
+}
+
 async function main(): Promise<void> {
+  await roundTrips()
+  if (process.argv.includes('--round-trips')) return
   const dir = mkdtempSync(join(tmpdir(), 'lb-bench-'))
   const file = join(dir, 'bench.sqlite')
   const store = openSqliteStore({ filename: file })

@@ -1,24 +1,33 @@
+import { randomBytes } from 'node:crypto'
+
 import type { Period, Profile } from '../../src/core/contract'
 import type { PeriodKeys } from '../core/periods'
-import type {
-  ApplyScoreResult,
-  JoinResult,
-  LeaderboardStore,
-  MembershipRecord,
-  NewRound,
-  ProfilePatch,
-  RankedEntry,
-  RankingQuery,
-  RankPosition,
-  RateLimitHit,
-  RoundRecord,
-  ScoreEntry,
-  ScoreSubmission,
+import {
+  type ApplyScoreResult,
+  BEST_ORDER,
+  compareRank,
+  type GroupStanding,
+  isBetterBest,
+  type JoinResult,
+  keysetTerms,
+  type LeaderboardStore,
+  type MembershipRecord,
+  type NewRound,
+  type ProfilePatch,
+  type RankedEntry,
+  RANKING_ORDER,
+  type RankingQuery,
+  type RankPosition,
+  type RateLimitHit,
+  type RoundRecord,
+  type ScoreEntry,
+  type ScoreSubmission,
 } from '../core/store'
 
 /**
- * The slice of the wx-server-sdk database API this adapter uses, typed structurally so tests can
- * pass the in-process stand-in and production passes `cloud.database()`.
+ * The slice of the wx-server-sdk database API this adapter uses, typed structurally: production
+ * passes `cloud.database()`, and the tests pass the same real SDK object wired to an in-process
+ * stand-in at the SDK's request seam, so every call here is one real request shape.
  */
 export type CloudDoc = Record<string, unknown> & { _id: string }
 export type Condition = Record<string, unknown>
@@ -33,20 +42,53 @@ export interface CloudQuery {
   remove(): Promise<{ stats: { removed: number } }>
 }
 
+/** Aggregate pipelines (`Collection.aggregate`), each `end()` one request. */
+export interface CloudAggregate {
+  match(condition: unknown): CloudAggregate
+  project(spec: Record<string, unknown>): CloudAggregate
+  lookup(spec: {
+    from: string
+    localField: string
+    foreignField: string
+    as: string
+  }): CloudAggregate
+  unwind(spec: string | { path: string; preserveNullAndEmptyArrays: boolean }): CloudAggregate
+  sort(spec: Record<string, 1 | -1>): CloudAggregate
+  limit(max: number): CloudAggregate
+  group(spec: Record<string, unknown>): CloudAggregate
+  count(field: string): CloudAggregate
+  end(): Promise<{ list: Array<Record<string, unknown>> }>
+}
+
 export interface CloudCollection {
   where(condition: Condition | unknown): CloudQuery
   add(options: { data: Record<string, unknown> }): Promise<{ _id: string | number }>
+  aggregate(): CloudAggregate
+}
+
+/** Aggregation expression operators (`db.command.aggregate`). */
+export interface CloudAggregateCommand {
+  concat(parts: unknown[]): unknown
+  cond(spec: { if: unknown; then: unknown; else: unknown }): unknown
+  and(expressions: unknown[]): unknown
+  or(expressions: unknown[]): unknown
+  eq(operands: [unknown, unknown]): unknown
+  gt(operands: [unknown, unknown]): unknown
+  lt(operands: [unknown, unknown]): unknown
+  sum(expression: unknown): unknown
 }
 
 export interface CloudCommand {
   eq(value: unknown): unknown
+  neq(value: unknown): unknown
   lt(value: unknown): unknown
   gt(value: unknown): unknown
   in(values: unknown[]): unknown
-  and(conditions: Condition[]): unknown
-  or(conditions: Condition[]): unknown
+  and(conditions: unknown[]): unknown
+  or(conditions: unknown[]): unknown
   inc(amount: number): unknown
   set(value: unknown): unknown
+  aggregate: CloudAggregateCommand
 }
 
 export interface CloudDatabase {
@@ -59,19 +101,21 @@ export interface CloudbaseStoreOptions {
   prefix?: string
 }
 
-/** The collections and their compound indexes; `cloudfunctions/README.md` lists the same. */
+/**
+ * The collections; their indexes are declared in `leaderboard/database-indexes.json` (read by
+ * the tests' stand-in, which refuses any query those indexes do not serve, and by the README).
+ */
 export const COLLECTIONS = {
   profiles: 'profiles',
   memberships: 'memberships',
   bests: 'bests',
-  groupScores: 'group_scores',
   rounds: 'rounds',
   rateLimits: 'rate_limits',
 } as const
 
-/** The documented guidance keeps pages at 100 even though the server accepts up to 1000. */
+/** The documented guidance keeps query pages at 100 even though the server accepts up to 1000. */
 const PAGE = 100
-/** Conditional create-or-update loops retry when a concurrent writer created the same _id. */
+/** Conditional create-or-update loops retry when a concurrent writer got in between. */
 const MAX_ATTEMPTS = 5
 
 /**
@@ -87,27 +131,33 @@ export function isDuplicateKeyError(error: unknown): boolean {
 
 const membershipId = (groupId: string, openid: string) => `${groupId}:${openid}`
 const bestId = (openid: string, periodKey: string) => `${openid}:${periodKey}`
-const groupScoreId = (groupId: string, periodKey: string, openid: string) =>
-  `${groupId}:${periodKey}:${openid}`
+const rateLimitId = (openid: string, bucket: string) => `${openid}:${bucket}`
 
-function str(doc: CloudDoc, key: string): string {
+/** A mongo sort spec of the ranking order, rendered from the one definition in core. */
+const RANK_SORT = Object.fromEntries(
+  RANKING_ORDER.map(({ key, direction }) => [key, direction === 'desc' ? -1 : 1]),
+) as Record<string, 1 | -1>
+
+type Best = { score: number; achievedAt: number }
+
+function str(doc: Record<string, unknown>, key: string): string {
   const value = doc[key]
-  if (typeof value !== 'string') throw new Error(`Document ${doc._id} lacks string ${key}`)
+  if (typeof value !== 'string') throw new Error(`Document lacks string ${key}`)
   return value
 }
 
-function num(doc: CloudDoc, key: string): number {
+function num(doc: Record<string, unknown>, key: string): number {
   const value = doc[key]
-  if (typeof value !== 'number') throw new Error(`Document ${doc._id} lacks number ${key}`)
+  if (typeof value !== 'number') throw new Error(`Document lacks number ${key}`)
   return value
 }
 
-function nullableStr(doc: CloudDoc | undefined, key: string): string | null {
+function nullableStr(doc: Record<string, unknown> | undefined, key: string): string | null {
   const value = doc?.[key]
   return typeof value === 'string' ? value : null
 }
 
-function toMembership(doc: CloudDoc): MembershipRecord {
+function toMembership(doc: Record<string, unknown>): MembershipRecord {
   return {
     groupId: str(doc, 'groupId'),
     openid: str(doc, 'openid'),
@@ -116,13 +166,17 @@ function toMembership(doc: CloudDoc): MembershipRecord {
   }
 }
 
-function toEntry(doc: CloudDoc): ScoreEntry {
+function toEntry(doc: Record<string, unknown>): ScoreEntry {
   return {
     openid: str(doc, 'openid'),
     memberKey: str(doc, 'memberKey'),
     score: num(doc, 'score'),
     achievedAt: num(doc, 'achievedAt'),
   }
+}
+
+function toBest(doc: Record<string, unknown>): Best {
+  return { score: num(doc, 'score'), achievedAt: num(doc, 'achievedAt') }
 }
 
 function toRound(doc: CloudDoc): RoundRecord {
@@ -142,19 +196,21 @@ function toRound(doc: CloudDoc): RoundRecord {
 }
 
 /**
- * The store on the CloudBase document database. There is no multi-document transaction worth
- * having here (`runTransaction` allows single-record operations only), so every write is a
- * single conditional operation on a deterministic `_id`:
+ * The store on the CloudBase document database. Each method is a few requests issued side by
+ * side, because every request is a network round trip from the function (tens of ms):
  *
- * - raise a best: `where({ _id, <stored is worse> }).update(...)`; when nothing matched and the
- *   document does not exist yet, `add` it, and retry if a concurrent writer added it first;
- * - consume a round: `where({ _id, used: false }).update({ used: true })` decides the one winner;
- * - rate limit: `where({ _id, hits: _.lt(limit) }).update({ hits: _.inc(1) })`.
- *
- * Raising a best is monotone (the better of two values wins whatever the order), so a submission
- * and a concurrent join converge: the submission raises the player's best before it reads the
- * memberships to fan out; the join creates the membership before it reads the bests to seed.
- * Whichever reads second sees the other's write.
+ * - Rankings are joined at read time, like the SQLite adapter: one aggregate pipeline per read,
+ *   memberships ⋈ bests (`lookup` on the best's deterministic `_id`, `openid:periodKey`) ⋈
+ *   profiles. Aggregates with `lookup` run in cloud functions (wx-server-sdk ≥ 1.3.0; official
+ *   guide "联表查询", `Aggregate.lookup`). So a submission writes the player's three bests and
+ *   nothing per group, and a join, a leave or a deletion cannot leave a ranking row out of step.
+ * - There is no multi-document transaction worth having (`runTransaction` allows single-record
+ *   operations only), so every write is a single conditional operation on a deterministic `_id`:
+ *   raising a best is `where({ _id, <stored is worse> }).update()`, else `add`, and on any lost
+ *   race it re-reads and compares again (never assumes the other writer's value is the better
+ *   one), so every raise is monotone under any interleaving.
+ * - A round is consumed by `where({ _id, used: false }).update({ used: true })`, which decides the
+ *   one winner; a rate-limit hit is two conditional updates sent together (see takeRateLimit).
  */
 export class CloudbaseStore implements LeaderboardStore {
   private readonly _: CloudCommand
@@ -170,7 +226,6 @@ export class CloudbaseStore implements LeaderboardStore {
       profiles: prefix + COLLECTIONS.profiles,
       memberships: prefix + COLLECTIONS.memberships,
       bests: prefix + COLLECTIONS.bests,
-      groupScores: prefix + COLLECTIONS.groupScores,
       rounds: prefix + COLLECTIONS.rounds,
       rateLimits: prefix + COLLECTIONS.rateLimits,
     }
@@ -186,21 +241,6 @@ export class CloudbaseStore implements LeaderboardStore {
     return data[0]
   }
 
-  /** Reads every match in pages of at most PAGE, in a stable order. */
-  private async all(name: keyof typeof COLLECTIONS, condition: Condition): Promise<CloudDoc[]> {
-    const docs: CloudDoc[] = []
-    for (;;) {
-      const { data } = await this.col(name)
-        .where(condition)
-        .orderBy('_id', 'asc')
-        .skip(docs.length)
-        .limit(PAGE)
-        .get()
-      docs.push(...data)
-      if (data.length < PAGE) return docs
-    }
-  }
-
   /** Adds a document; false when the `_id` already exists. */
   private async addIfAbsent(name: keyof typeof COLLECTIONS, doc: CloudDoc): Promise<boolean> {
     try {
@@ -213,63 +253,84 @@ export class CloudbaseStore implements LeaderboardStore {
   }
 
   /**
-   * Stores (score, achievedAt) under `_id` when it is better than what is stored (higher score,
-   * or the same score reached earlier). Lock-free: conditional update, else create, else retry.
+   * A condition on `fields` that holds for positions strictly `side` of `position` in `order`
+   * ('ahead' or 'behind'): the keyset terms of the core order rendered as database commands.
    */
-  private async raise(
-    name: 'bests' | 'groupScores',
-    id: string,
-    fields: Record<string, unknown>,
-    value: { score: number; achievedAt: number },
-  ): Promise<void> {
+  private positionCondition<K extends string>(
+    order: ReadonlyArray<{ key: K; direction: 'asc' | 'desc' }>,
+    position: Record<K, number | string>,
+    side: 'ahead' | 'behind',
+  ): unknown {
     const _ = this._
-    const { score, achievedAt } = value
-    const worse = _.or([{ score: _.lt(score) }, { score, achievedAt: _.gt(achievedAt) }])
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { stats } = await this.col(name)
-        .where(_.and([{ _id: id }, worse as Condition]))
-        .update({ data: { score, achievedAt } })
-      if (stats.updated > 0) return
-      if (await this.byId(name, id)) return // stored value is at least as good
-      if (await this.addIfAbsent(name, { _id: id, ...fields, score, achievedAt })) return
-    }
-    throw new Error(`Could not raise ${name}/${id}: too much contention`)
-  }
-
-  async joinGroup(
-    membership: MembershipRecord,
-    periodKeys: readonly string[],
-  ): Promise<JoinResult> {
-    const { groupId, openid } = membership
-    const id = membershipId(groupId, openid)
-    const joined = await this.addIfAbsent('memberships', { _id: id, ...membership })
-    const stored = joined
-      ? membership
-      : toMembership((await this.byId('memberships', id)) ?? { _id: id, ...membership })
-    // Seed after the membership exists (see the class comment for why this order matters).
-    const { data: bests } = await this.col('bests')
-      .where({ openid, periodKey: this._.in([...periodKeys]) })
-      .limit(PAGE)
-      .get()
-    await Promise.all(
-      bests.map((best) => {
-        const periodKey = str(best, 'periodKey')
-        return this.raise(
-          'groupScores',
-          groupScoreId(groupId, periodKey, openid),
-          { groupId, periodKey, openid, memberKey: stored.memberKey },
-          { score: num(best, 'score'), achievedAt: num(best, 'achievedAt') },
-        )
+    return _.or(
+      keysetTerms(order).map(({ equal, key, direction }) => {
+        const clause: Condition = {}
+        for (const k of equal) clause[k] = position[k]
+        const larger = (direction === 'desc') === (side === 'ahead')
+        clause[key] = larger ? _.gt(position[key]) : _.lt(position[key])
+        return clause
       }),
     )
-    return { joined, membership: stored }
+  }
+
+  /** The same "ahead of" test as an aggregation expression over a row's fields. */
+  private aheadExpression<K extends string>(
+    order: ReadonlyArray<{ key: K; direction: 'asc' | 'desc' }>,
+    position: Record<K, number | string>,
+  ): unknown {
+    const $ = this._.aggregate
+    return $.or(
+      keysetTerms(order).map(({ equal, key, direction }) =>
+        $.and([
+          ...equal.map((k) => $.eq([`$${k}`, position[k]])),
+          (direction === 'desc' ? $.gt : $.lt)([`$${key}`, position[key]]),
+        ]),
+      ),
+    )
+  }
+
+  /**
+   * memberships ⋈ bests for one period key, as rows { groupId, openid, memberKey, score,
+   * achievedAt }. `preserve` keeps members without a best (score and achievedAt absent).
+   */
+  private rankingRows(match: unknown, periodKey: string, preserve = false): CloudAggregate {
+    const $ = this._.aggregate
+    return this.col('memberships')
+      .aggregate()
+      .match(match)
+      .project({
+        _id: 0,
+        groupId: 1,
+        openid: 1,
+        memberKey: 1,
+        bestId: $.concat(['$openid', `:${periodKey}`]),
+      })
+      .lookup({ from: this.names.bests, localField: 'bestId', foreignField: '_id', as: 'best' })
+      .unwind(preserve ? { path: '$best', preserveNullAndEmptyArrays: true } : '$best')
+      .project({
+        groupId: 1,
+        openid: 1,
+        memberKey: 1,
+        score: '$best.score',
+        achievedAt: '$best.achievedAt',
+      })
+  }
+
+  async joinGroup(membership: MembershipRecord): Promise<JoinResult> {
+    const { groupId, openid } = membership
+    // Nothing to seed: rankings read the player's bests through the join.
+    return {
+      joined: await this.addIfAbsent('memberships', {
+        _id: membershipId(groupId, openid),
+        ...membership,
+      }),
+    }
   }
 
   async leaveGroup(groupId: string, openid: string): Promise<boolean> {
     const { stats } = await this.col('memberships')
       .where({ _id: membershipId(groupId, openid) })
       .remove()
-    await this.col('groupScores').where({ groupId, openid }).remove()
     return stats.removed > 0
   }
 
@@ -279,7 +340,18 @@ export class CloudbaseStore implements LeaderboardStore {
   }
 
   async listMemberships(openid: string): Promise<MembershipRecord[]> {
-    const docs = await this.all('memberships', { openid })
+    const docs: CloudDoc[] = []
+    for (;;) {
+      // Served by the { openid, joinedAt } index, in its order.
+      const { data } = await this.col('memberships')
+        .where({ openid })
+        .orderBy('joinedAt', 'asc')
+        .skip(docs.length)
+        .limit(PAGE)
+        .get()
+      docs.push(...data)
+      if (data.length < PAGE) break
+    }
     return docs
       .map(toMembership)
       .sort((a, b) => a.joinedAt - b.joinedAt || (a.groupId < b.groupId ? -1 : 1))
@@ -289,64 +361,93 @@ export class CloudbaseStore implements LeaderboardStore {
     return (await this.col('memberships').where({ groupId }).count()).total
   }
 
-  private behind(groupId: string, periodKey: string, after: RankPosition | null): unknown {
-    const _ = this._
-    const base = { groupId, periodKey }
-    if (after === null) return base
-    const { score, achievedAt, memberKey } = after
-    return _.and([
-      base,
-      _.or([
-        { score: _.lt(score) },
-        { score, achievedAt: _.gt(achievedAt) },
-        { score, achievedAt, memberKey: _.gt(memberKey) },
-      ]) as Condition,
+  async listStandings(openid: string, periodKey: string): Promise<GroupStanding[]> {
+    const [memberships, bestDoc] = await Promise.all([
+      this.listMemberships(openid),
+      this.byId('bests', bestId(openid, periodKey)),
     ])
-  }
-
-  async getRankingPage(query: RankingQuery): Promise<RankedEntry[]> {
-    const entries: ScoreEntry[] = []
-    let after = query.after
-    // Keyset pages of at most PAGE rows until `limit` rows are collected.
-    while (entries.length < query.limit) {
-      const want = Math.min(PAGE, query.limit - entries.length)
-      const { data } = await this.col('groupScores')
-        .where(this.behind(query.groupId, query.periodKey, after))
-        .orderBy('score', 'desc')
-        .orderBy('achievedAt', 'asc')
-        .orderBy('memberKey', 'asc')
-        .limit(want)
-        .get()
-      entries.push(...data.map(toEntry))
-      const last = entries[entries.length - 1]
-      if (data.length < want || last === undefined) break
-      after = last
+    const best = bestDoc ? toBest(bestDoc) : null
+    const chunks: string[][] = []
+    for (let i = 0; i < memberships.length; i += PAGE) {
+      chunks.push(memberships.slice(i, i + PAGE).map((m) => m.groupId))
     }
-    const profiles = await this.profiles(entries.map((entry) => entry.openid))
-    return entries.map((entry) => {
-      const profile = profiles.get(entry.openid)
+    const $ = this._.aggregate
+    const counts = new Map<string, { members: number; ahead: number }>()
+    const ties: ScoreEntry[] = []
+    await Promise.all(
+      chunks.flatMap((groupIds) => {
+        const inGroups = { groupId: this._.in(groupIds) }
+        // Per group: members, and rows ahead of the player's best by score and time. Rows tied
+        // on both fall to the member key, which differs per group: they come back as rows.
+        const perGroup = this.rankingRows(inGroups, periodKey, true)
+          .group({
+            _id: '$groupId',
+            members: $.sum(1),
+            ahead: best
+              ? $.sum($.cond({ if: this.aheadExpression(BEST_ORDER, best), then: 1, else: 0 }))
+              : $.sum(0),
+          })
+          .limit(groupIds.length)
+          .end()
+          .then(({ list }) => {
+            for (const row of list) {
+              counts.set(str(row, '_id'), {
+                members: num(row, 'members'),
+                ahead: num(row, 'ahead'),
+              })
+            }
+          })
+        if (!best) return [perGroup]
+        const tied = this.rankingRows(inGroups, periodKey)
+          .match({ score: best.score, achievedAt: best.achievedAt })
+          .limit(1000)
+          .end()
+          .then(({ list }) => {
+            for (const row of list) ties.push({ ...toEntry(row), openid: str(row, 'groupId') })
+          })
+        return [perGroup, tied]
+      }),
+    )
+    return memberships.map((membership) => {
+      const count = counts.get(membership.groupId) ?? { members: 0, ahead: 0 }
+      const mine = best ? { openid, memberKey: membership.memberKey, ...best } : null
       return {
-        ...entry,
-        nickname: nullableStr(profile, 'nickname'),
-        avatarUrl: nullableStr(profile, 'avatarUrl'),
+        membership,
+        memberCount: count.members,
+        mine,
+        ahead:
+          mine &&
+          count.ahead +
+            ties.filter((tie) => tie.openid === membership.groupId && compareRank(tie, mine) < 0)
+              .length,
       }
     })
   }
 
-  private async profiles(openids: string[]): Promise<Map<string, CloudDoc>> {
-    const found = new Map<string, CloudDoc>()
-    const chunks: string[][] = []
-    for (let i = 0; i < openids.length; i += PAGE) chunks.push(openids.slice(i, i + PAGE))
-    const pages = await Promise.all(
-      chunks.map((chunk) =>
-        this.col('profiles')
-          .where({ _id: this._.in(chunk) })
-          .limit(PAGE)
-          .get(),
-      ),
-    )
-    for (const { data } of pages) for (const doc of data) found.set(doc._id, doc)
-    return found
+  async getRankingPage(query: RankingQuery): Promise<RankedEntry[]> {
+    let rows = this.rankingRows({ groupId: query.groupId }, query.periodKey)
+    if (query.after) rows = rows.match(this.positionCondition(RANKING_ORDER, query.after, 'behind'))
+    const { list } = await rows
+      .sort(RANK_SORT)
+      .limit(query.limit)
+      .lookup({
+        from: this.names.profiles,
+        localField: 'openid',
+        foreignField: '_id',
+        as: 'profile',
+      })
+      .end()
+    return list.map((row) => {
+      const profile = (row.profile as Array<Record<string, unknown>> | undefined)?.[0]
+      return {
+        openid: str(row, 'openid'),
+        memberKey: str(row, 'memberKey'),
+        score: num(row, 'score'),
+        achievedAt: num(row, 'achievedAt'),
+        nickname: nullableStr(profile, 'nickname'),
+        avatarUrl: nullableStr(profile, 'avatarUrl'),
+      }
+    })
   }
 
   async getRankingEntry(
@@ -354,21 +455,18 @@ export class CloudbaseStore implements LeaderboardStore {
     periodKey: string,
     openid: string,
   ): Promise<ScoreEntry | null> {
-    const doc = await this.byId('groupScores', groupScoreId(groupId, periodKey, openid))
-    return doc ? toEntry(doc) : null
+    const { list } = await this.rankingRows({ _id: membershipId(groupId, openid) }, periodKey)
+      .limit(1)
+      .end()
+    return list[0] ? toEntry(list[0]) : null
   }
 
   async countAhead(groupId: string, periodKey: string, position: RankPosition): Promise<number> {
-    const _ = this._
-    const { score, achievedAt, memberKey } = position
-    const scores = this.col('groupScores')
-    // Each count is a prefix range of the (groupId, periodKey, score, achievedAt, memberKey) index.
-    const counts = await Promise.all([
-      scores.where({ groupId, periodKey, score: _.gt(score) }).count(),
-      scores.where({ groupId, periodKey, score, achievedAt: _.lt(achievedAt) }).count(),
-      scores.where({ groupId, periodKey, score, achievedAt, memberKey: _.lt(memberKey) }).count(),
-    ])
-    return counts.reduce((sum, { total }) => sum + total, 0)
+    const { list } = await this.rankingRows({ groupId }, periodKey)
+      .match(this.positionCondition(RANKING_ORDER, position, 'ahead'))
+      .count('n')
+      .end()
+    return list[0] ? num(list[0], 'n') : 0
   }
 
   async getProfile(openid: string): Promise<Profile> {
@@ -397,22 +495,25 @@ export class CloudbaseStore implements LeaderboardStore {
   }
 
   async createRound(round: NewRound, pruneBefore: number): Promise<void> {
-    await this.col('rounds')
-      .where({ openid: round.openid, expiresAt: this._.lt(pruneBefore) })
-      .remove()
-    await this.col('rounds').add({
-      data: {
-        _id: round.token,
-        openid: round.openid,
-        startedAt: round.startedAt,
-        expiresAt: round.expiresAt,
-        used: false,
-        usedRequestId: null,
-        usedScore: null,
-        usedAt: null,
-        result: null,
-      },
-    })
+    // Independent documents: pruning and creating go out together.
+    await Promise.all([
+      this.col('rounds')
+        .where({ openid: round.openid, expiresAt: this._.lt(pruneBefore) })
+        .remove(),
+      this.col('rounds').add({
+        data: {
+          _id: round.token,
+          openid: round.openid,
+          startedAt: round.startedAt,
+          expiresAt: round.expiresAt,
+          used: false,
+          usedRequestId: null,
+          usedScore: null,
+          usedAt: null,
+          result: null,
+        },
+      }),
+    ])
   }
 
   async getRound(token: string): Promise<RoundRecord | null> {
@@ -420,102 +521,154 @@ export class CloudbaseStore implements LeaderboardStore {
     return doc ? toRound(doc) : null
   }
 
-  /** Raises the three bests, fans them out to every membership, and records the round result. */
-  private async settle(
-    token: string,
+  /** The player's stored bests of the three period keys, by key (one request). */
+  private async readBests(openid: string, keys: PeriodKeys): Promise<Map<string, Best>> {
+    const ids = [keys.today, keys.week, keys.all].map((key) => bestId(openid, key))
+    const { data } = await this.col('bests')
+      .where({ _id: this._.in(ids) })
+      .limit(ids.length)
+      .get()
+    return new Map(data.map((doc) => [str(doc, 'periodKey'), toBest(doc)]))
+  }
+
+  /**
+   * Raises one best to `value` unless the stored one is at least as good. `known` is what a read
+   * just saw (null: absent). Monotone under any interleaving: a conditional update that matches
+   * nothing, or an add that finds the `_id` taken, re-reads and compares again.
+   */
+  private async raiseBest(
     openid: string,
-    value: { score: number; achievedAt: number },
-    keys: PeriodKeys,
-  ): Promise<Record<Period, number>> {
-    const periodKeys = [keys.today, keys.week, keys.all]
-    await Promise.all(
-      periodKeys.map((periodKey) =>
-        this.raise('bests', bestId(openid, periodKey), { openid, periodKey }, value),
-      ),
-    )
-    const [{ data: bests }, memberships] = await Promise.all([
-      this.col('bests')
-        .where({ openid, periodKey: this._.in(periodKeys) })
-        .limit(PAGE)
-        .get(),
-      this.all('memberships', { openid }),
-    ])
-    await Promise.all(
-      memberships.flatMap((membership) =>
-        bests.map((best) => {
-          const groupId = str(membership, 'groupId')
-          const periodKey = str(best, 'periodKey')
-          return this.raise(
-            'groupScores',
-            groupScoreId(groupId, periodKey, openid),
-            { groupId, periodKey, openid, memberKey: str(membership, 'memberKey') },
-            { score: num(best, 'score'), achievedAt: num(best, 'achievedAt') },
-          )
-        }),
-      ),
-    )
-    const byKey = new Map(bests.map((best) => [str(best, 'periodKey'), num(best, 'score')]))
-    const best = {
-      today: byKey.get(keys.today) ?? value.score,
-      week: byKey.get(keys.week) ?? value.score,
-      all: byKey.get(keys.all) ?? value.score,
+    periodKey: string,
+    value: Best,
+    known: Best | null,
+  ): Promise<void> {
+    const id = bestId(openid, periodKey)
+    let state: Best | null | 'exists' = known
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (state !== null && state !== 'exists' && !isBetterBest(value, state)) return
+      if (state === null) {
+        if (await this.addIfAbsent('bests', { _id: id, openid, periodKey, ...value })) return
+        state = 'exists'
+        continue
+      }
+      const { stats } = await this.col('bests')
+        .where(this._.and([{ _id: id }, this.positionCondition(BEST_ORDER, value, 'behind')]))
+        .update({ data: { score: value.score, achievedAt: value.achievedAt } })
+      if (stats.updated > 0) return
+      const doc = await this.byId('bests', id)
+      state = doc ? toBest(doc) : null
     }
-    // _.set replaces the field; a plain object would be merged field by field.
-    await this.col('rounds')
-      .where({ _id: token })
-      .update({ data: { result: this._.set(best) } })
-    return best
+    throw new Error(`Could not raise best ${id}: too much contention`)
+  }
+
+  /**
+   * Raises the bests that `value` beats (all side by side) and records the round's result in the
+   * same step. The result is the bests as read plus this score: what the player is told.
+   */
+  private async settle(
+    round: { token: string; openid: string; result: Record<Period, number> | null },
+    value: Best,
+    keys: PeriodKeys,
+    stored: Map<string, Best>,
+  ): Promise<Record<Period, number>> {
+    const after = (key: string) => {
+      const best = stored.get(key)
+      return best && !isBetterBest(value, best) ? best.score : value.score
+    }
+    const best = { today: after(keys.today), week: after(keys.week), all: after(keys.all) }
+    await Promise.all([
+      ...[keys.today, keys.week, keys.all].map((key) =>
+        this.raiseBest(round.openid, key, value, stored.get(key) ?? null),
+      ),
+      round.result === null
+        ? this.col('rounds')
+            .where({ _id: round.token })
+            // _.set replaces the field; a plain object would be merged field by field.
+            .update({ data: { result: this._.set(best) } })
+        : null,
+    ])
+    return round.result ?? best
   }
 
   async applyScore(submission: ScoreSubmission): Promise<ApplyScoreResult> {
-    const { token, openid, requestId, score, achievedAt } = submission
-    // The single conditional write that decides which request owns the round.
-    const { stats } = await this.col('rounds')
-      .where({ _id: token, openid, used: false })
-      .update({
-        data: { used: true, usedRequestId: requestId, usedScore: score, usedAt: achievedAt },
-      })
+    const { token, openid, requestId, score, achievedAt, periodKeys: keys } = submission
+    const [{ stats }, stored] = await Promise.all([
+      // The single conditional write that decides which request owns the round.
+      this.col('rounds')
+        .where({ _id: token, openid, used: false })
+        .update({
+          data: { used: true, usedRequestId: requestId, usedScore: score, usedAt: achievedAt },
+        }),
+      this.readBests(openid, keys),
+    ])
     if (stats.updated === 0) return { status: 'conflict' }
-    const best = await this.settle(token, openid, { score, achievedAt }, submission.periodKeys)
+    const best = await this.settle(
+      { token, openid, result: null },
+      { score, achievedAt },
+      keys,
+      stored,
+    )
     return { status: 'applied', best }
   }
 
   async resumeScore(round: RoundRecord, periodKeys: PeriodKeys): Promise<Record<Period, number>> {
-    return this.settle(
-      round.token,
-      round.openid,
-      { score: round.usedScore ?? 0, achievedAt: round.usedAt ?? round.startedAt },
-      periodKeys,
-    )
+    const value = { score: round.usedScore ?? 0, achievedAt: round.usedAt ?? round.startedAt }
+    return this.settle(round, value, periodKeys, await this.readBests(round.openid, periodKeys))
   }
 
+  /**
+   * One document per (player, bucket) holding the current window and its hits. A hit sends two
+   * conditional updates together: A counts it in the current window while below the limit; B
+   * starts a new window (hits = 1) when the stored one is older, tagging it with this call's
+   * nonce so that A, if the server applies it after B, does not count the same hit twice.
+   * Neither matching means: no document yet (add it), the window is full, or a concurrent call
+   * started the window first (re-read and retry).
+   */
   async takeRateLimit(hit: RateLimitHit): Promise<boolean> {
     if (hit.limit < 1) return false
+    const _ = this._
     const { openid, bucket, windowStart, limit } = hit
-    const id = `${openid}:${bucket}:${windowStart}`
+    const id = rateLimitId(openid, bucket)
+    const nonce = randomBytes(9).toString('base64url')
+    const limits = this.col('rateLimits')
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { stats } = await this.col('rateLimits')
-        .where({ _id: id, hits: this._.lt(limit) })
-        .update({ data: { hits: this._.inc(1) } })
-      if (stats.updated > 0) return true
-      if (await this.byId('rateLimits', id)) return false
-      if (await this.addIfAbsent('rateLimits', { _id: id, openid, bucket, windowStart, hits: 1 })) {
-        // A new window started: earlier windows of this bucket are dead weight.
-        await this.col('rateLimits')
-          .where({ openid, bucket, windowStart: this._.lt(windowStart) })
-          .remove()
-        return true
-      }
+      const [counted, started] = await Promise.all([
+        limits
+          .where({ _id: id, windowStart, hits: _.lt(limit), startedBy: _.neq(nonce) })
+          .update({ data: { hits: _.inc(1) } }),
+        limits
+          .where({ _id: id, windowStart: _.lt(windowStart) })
+          .update({ data: { windowStart, hits: 1, startedBy: nonce } }),
+      ])
+      if (counted.stats.updated + started.stats.updated > 0) return true
+      // A player's first hit ever finds no document: create it before reading anything.
+      const fresh = { _id: id, openid, bucket, windowStart, hits: 1, startedBy: nonce }
+      if (await this.addIfAbsent('rateLimits', fresh)) return true
+      const doc = await this.byId('rateLimits', id)
+      if (!doc) continue
+      if (num(doc, 'windowStart') > windowStart) return false // another instance's clock is ahead
+      if (num(doc, 'windowStart') === windowStart && num(doc, 'hits') >= limit) return false
     }
     throw new Error(`Could not count rate limit ${id}: too much contention`)
   }
 
+  async peekRateLimit(hit: RateLimitHit): Promise<boolean> {
+    if (hit.limit < 1) return false
+    const doc = await this.byId('rateLimits', rateLimitId(hit.openid, hit.bucket))
+    if (!doc) return true
+    const windowStart = num(doc, 'windowStart')
+    return (
+      windowStart < hit.windowStart ||
+      (windowStart === hit.windowStart && num(doc, 'hits') < hit.limit)
+    )
+  }
+
   async deleteUserData(openid: string): Promise<void> {
-    // Memberships and ranking rows first, so the player disappears from rankings even if a later
-    // step fails; every step is idempotent, so a retry finishes the job.
-    await this.col('memberships').where({ openid }).remove()
-    await this.col('groupScores').where({ openid }).remove()
+    // All independent, so all at once; each is idempotent, so a retry finishes a partial run.
+    // A submission racing this can still add a best after its removal: that best is in no
+    // ranking (the memberships are gone) and the next deleteUserData removes it.
     await Promise.all([
+      this.col('memberships').where({ openid }).remove(),
       this.col('bests').where({ openid }).remove(),
       this.col('rounds').where({ openid }).remove(),
       this.col('rateLimits').where({ openid }).remove(),

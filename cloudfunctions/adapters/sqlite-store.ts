@@ -2,20 +2,24 @@ import Database from 'better-sqlite3'
 
 import type { Period, Profile } from '../../src/core/contract'
 import type { PeriodKeys } from '../core/periods'
-import type {
-  ApplyScoreResult,
-  JoinResult,
-  LeaderboardStore,
-  MembershipRecord,
-  NewRound,
-  ProfilePatch,
-  RankedEntry,
-  RankingQuery,
-  RankPosition,
-  RateLimitHit,
-  RoundRecord,
-  ScoreEntry,
-  ScoreSubmission,
+import {
+  type ApplyScoreResult,
+  BEST_ORDER,
+  type GroupStanding,
+  type JoinResult,
+  keysetTerms,
+  type LeaderboardStore,
+  type MembershipRecord,
+  type NewRound,
+  type ProfilePatch,
+  type RankedEntry,
+  RANKING_ORDER,
+  type RankingQuery,
+  type RankPosition,
+  type RateLimitHit,
+  type RoundRecord,
+  type ScoreEntry,
+  type ScoreSubmission,
 } from '../core/store'
 
 type Db = Database.Database
@@ -120,8 +124,44 @@ export interface BulkSeed {
   bests?: Iterable<{ openid: string; periodKey: string; score: number; achievedAt: number }>
 }
 
-/** Whether an upserted best replaces the stored one: higher, or equal but reached earlier. */
-const BETTER = `excluded.score > score OR (excluded.score = score AND excluded.achieved_at < achieved_at)`
+type Order<K extends string> = ReadonlyArray<{ key: K; direction: 'asc' | 'desc' }>
+
+/**
+ * The core order's keyset terms as SQL: rows whose `columns` lie strictly `side` of the values
+ * `values` (parameter names or other columns) in `order`.
+ */
+function keysetSql<K extends string>(
+  order: Order<K>,
+  columns: Record<K, string>,
+  values: Record<K, string>,
+  side: 'ahead' | 'behind',
+): string {
+  return keysetTerms(order)
+    .map(({ equal, key, direction }) => {
+      const op = (direction === 'desc') === (side === 'ahead') ? '>' : '<'
+      const parts = [...equal.map((k) => `${columns[k]} = ${values[k]}`)]
+      parts.push(`${columns[key]} ${op} ${values[key]}`)
+      return `(${parts.join(' AND ')})`
+    })
+    .join(' OR ')
+}
+
+function orderSql<K extends string>(order: Order<K>, columns: Record<K, string>): string {
+  return order.map(({ key, direction }) => `${columns[key]} ${direction.toUpperCase()}`).join(', ')
+}
+
+const JOINED = { score: 'b.score', achievedAt: 'b.achieved_at', memberKey: 'm.member_key' }
+const PAGED = { score: 't.score', achievedAt: 't.achieved_at', memberKey: 't.member_key' }
+const PARAMS = { score: '@score', achievedAt: '@achievedAt', memberKey: '@memberKey' }
+const RANK_ORDER_JOINED = orderSql(RANKING_ORDER, JOINED)
+const RANK_ORDER_PAGED = orderSql(RANKING_ORDER, PAGED)
+/** Whether an upserted best replaces the stored one (the core's best order). */
+const BETTER = keysetSql(
+  BEST_ORDER,
+  { score: 'excluded.score', achievedAt: 'excluded.achieved_at' },
+  { score: 'score', achievedAt: 'achieved_at' },
+  'ahead',
+)
 const SEED_BATCH = 50_000
 
 function isBusy(error: unknown): boolean {
@@ -257,10 +297,10 @@ export class SqliteStore implements LeaderboardStore {
            FROM memberships m CROSS JOIN bests b
              ON b.openid = m.openid AND b.period_key = @periodKey
            WHERE m.group_id = @groupId
-           ORDER BY b.score DESC, b.achieved_at ASC, m.member_key ASC
+           ORDER BY ${RANK_ORDER_JOINED}
            LIMIT @limit
          ) t LEFT JOIN profiles p ON p.openid = t.openid
-         ORDER BY t.score DESC, t.achieved_at ASC, t.member_key ASC`,
+         ORDER BY ${RANK_ORDER_PAGED}`,
       ),
       nextPage: db.prepare(
         `SELECT t.openid, t.member_key, t.score, t.achieved_at, p.nickname, p.avatar_url
@@ -268,13 +308,12 @@ export class SqliteStore implements LeaderboardStore {
            SELECT m.openid, m.member_key, b.score, b.achieved_at
            FROM memberships m CROSS JOIN bests b
              ON b.openid = m.openid AND b.period_key = @periodKey
-           WHERE m.group_id = @groupId AND b.score <= @score
-             AND (b.score < @score OR b.achieved_at > @achievedAt
-                  OR (b.achieved_at = @achievedAt AND m.member_key > @memberKey))
-           ORDER BY b.score DESC, b.achieved_at ASC, m.member_key ASC
+           WHERE m.group_id = @groupId
+             AND (${keysetSql(RANKING_ORDER, JOINED, PARAMS, 'behind')})
+           ORDER BY ${RANK_ORDER_JOINED}
            LIMIT @limit
          ) t LEFT JOIN profiles p ON p.openid = t.openid
-         ORDER BY t.score DESC, t.achieved_at ASC, t.member_key ASC`,
+         ORDER BY ${RANK_ORDER_PAGED}`,
       ),
       getEntry: db.prepare(
         `SELECT m.openid, m.member_key, b.score, b.achieved_at
@@ -287,8 +326,7 @@ export class SqliteStore implements LeaderboardStore {
          FROM memberships m CROSS JOIN bests b
            ON b.openid = m.openid AND b.period_key = @periodKey
          WHERE m.group_id = @groupId
-           AND (b.score > @score OR (b.score = @score AND (b.achieved_at < @achievedAt
-                OR (b.achieved_at = @achievedAt AND m.member_key < @memberKey))))`,
+           AND (${keysetSql(RANKING_ORDER, JOINED, PARAMS, 'ahead')})`,
       ),
       getProfile: db.prepare(`SELECT nickname, avatar_url FROM profiles WHERE openid = ?`),
       upsertProfile: db.prepare(
@@ -318,6 +356,10 @@ export class SqliteStore implements LeaderboardStore {
       getBests: db.prepare(
         `SELECT period_key, score FROM bests
          WHERE openid = @openid AND period_key IN (@today, @week, @all)`,
+      ),
+      peekRateLimit: db.prepare(
+        `SELECT hits FROM rate_limits
+         WHERE openid = @openid AND bucket = @bucket AND window_start = @windowStart`,
       ),
       hitRateLimit: db.prepare(
         `INSERT INTO rate_limits (openid, bucket, window_start, hits)
@@ -349,13 +391,9 @@ export class SqliteStore implements LeaderboardStore {
       : null
   }
 
-  async joinGroup(
-    membership: MembershipRecord,
-    _periodKeys: readonly string[],
-  ): Promise<JoinResult> {
+  async joinGroup(membership: MembershipRecord): Promise<JoinResult> {
     // Nothing to seed: rankings read the player's bests through the join.
-    const joined = this.sql.insertMembership.run(membership).changes === 1
-    return { joined, membership: this.membership(membership.groupId, membership.openid)! }
+    return { joined: this.sql.insertMembership.run(membership).changes === 1 }
   }
 
   async leaveGroup(groupId: string, openid: string): Promise<boolean> {
@@ -382,18 +420,65 @@ export class SqliteStore implements LeaderboardStore {
   }
 
   async countMembers(groupId: string): Promise<number> {
+    return this.memberCount(groupId)
+  }
+
+  private memberCount(groupId: string): number {
     return (this.sql.countMembers.get(groupId) as { n: number }).n
   }
 
+  private entry(groupId: string, periodKey: string, openid: string): ScoreEntry | null {
+    const row = this.sql.getEntry.get({ groupId, periodKey, openid }) as EntryRow | undefined
+    return row ? toEntry(row) : null
+  }
+
+  private ahead(groupId: string, periodKey: string, position: RankPosition): number {
+    const { score, achievedAt, memberKey } = position
+    const row = this.sql.countAhead.get({ groupId, periodKey, score, achievedAt, memberKey })
+    return (row as { n: number }).n
+  }
+
+  async listStandings(openid: string, periodKey: string): Promise<GroupStanding[]> {
+    // One read transaction, so every group is read at the same snapshot.
+    return this.db.transaction(() =>
+      this.sql.listMemberships.all(openid).map((raw): GroupStanding => {
+        const row = raw as { group_id: string; member_key: string; joined_at: number }
+        const mine = this.entry(row.group_id, periodKey, openid)
+        return {
+          membership: {
+            groupId: row.group_id,
+            openid,
+            memberKey: row.member_key,
+            joinedAt: row.joined_at,
+          },
+          memberCount: this.memberCount(row.group_id),
+          mine,
+          ahead: mine ? this.ahead(row.group_id, periodKey, mine) : null,
+        }
+      }),
+    )()
+  }
+
   async getRankingPage(query: RankingQuery): Promise<RankedEntry[]> {
-    const base = { groupId: query.groupId, periodKey: query.periodKey, limit: query.limit }
+    const { groupId, periodKey, limit, after } = query
     const rows = (
-      query.after
-        ? this.sql.nextPage.all({ ...base, ...query.after })
-        : this.sql.firstPage.all(base)
+      after
+        ? this.sql.nextPage.all({
+            groupId,
+            periodKey,
+            limit,
+            score: after.score,
+            achievedAt: after.achievedAt,
+            memberKey: after.memberKey,
+          })
+        : this.sql.firstPage.all({ groupId, periodKey, limit })
     ) as Array<EntryRow & { nickname: string | null; avatar_url: string | null }>
+    // A plain literal per row: the hot path of every ranking read (a spread measured slower).
     return rows.map((row) => ({
-      ...toEntry(row),
+      openid: row.openid,
+      memberKey: row.member_key,
+      score: row.score,
+      achievedAt: row.achieved_at,
       nickname: row.nickname ?? null,
       avatarUrl: row.avatar_url ?? null,
     }))
@@ -404,14 +489,11 @@ export class SqliteStore implements LeaderboardStore {
     periodKey: string,
     openid: string,
   ): Promise<ScoreEntry | null> {
-    const row = this.sql.getEntry.get({ groupId, periodKey, openid }) as EntryRow | undefined
-    return row ? toEntry(row) : null
+    return this.entry(groupId, periodKey, openid)
   }
 
   async countAhead(groupId: string, periodKey: string, position: RankPosition): Promise<number> {
-    const { score, achievedAt, memberKey } = position
-    const row = this.sql.countAhead.get({ groupId, periodKey, score, achievedAt, memberKey })
-    return (row as { n: number }).n
+    return this.ahead(groupId, periodKey, position)
   }
 
   private profile(openid: string): Profile {
@@ -488,6 +570,8 @@ export class SqliteStore implements LeaderboardStore {
   }
 
   async resumeScore(round: RoundRecord, periodKeys: PeriodKeys): Promise<Record<Period, number>> {
+    // applyScore records the result in the transaction that raised the bests: nothing to finish.
+    if (round.result !== null) return round.result
     return this.db
       .transaction(() => {
         const best = this.raiseBests(
@@ -512,6 +596,15 @@ export class SqliteStore implements LeaderboardStore {
         return counted
       })
       .immediate()
+  }
+
+  async peekRateLimit(hit: RateLimitHit): Promise<boolean> {
+    if (hit.limit < 1) return false
+    const { openid, bucket, windowStart } = hit
+    const row = this.sql.peekRateLimit.get({ openid, bucket, windowStart }) as
+      | { hits: number }
+      | undefined
+    return (row?.hits ?? 0) < hit.limit
   }
 
   async deleteUserData(openid: string): Promise<void> {

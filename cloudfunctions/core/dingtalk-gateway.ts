@@ -323,15 +323,12 @@ async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
   const { store, clock, memberKeySalt } = deps.actions
   const now = clock.now()
   const keys = periodKeys(now)
-  const { joined } = await store.joinGroup(
-    {
-      groupId,
-      openid: caller.openid,
-      memberKey: memberKey(memberKeySalt, groupId, caller.openid),
-      joinedAt: now,
-    },
-    [keys.today, keys.week, keys.all],
-  )
+  const { joined } = await store.joinGroup({
+    groupId,
+    openid: caller.openid,
+    memberKey: memberKey(memberKeySalt, groupId, caller.openid),
+    joinedAt: now,
+  })
   const [page, profile] = await Promise.all([
     loadRankingPage(deps.actions, {
       groupId,

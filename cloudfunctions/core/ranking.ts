@@ -3,6 +3,7 @@ import {
   MAX_PAGE_SIZE,
   type Period,
   PERIODS,
+  type Profile,
   type RankingPage,
   type RankingRow,
 } from '../../src/core/contract'
@@ -31,6 +32,8 @@ export interface RankingRequest {
   cursor: RankingCursor | null
   pageSize: number
   openid: string
+  /** The caller's profile when the caller already reads it (enterGroup): not read twice. */
+  myProfile?: Promise<Profile>
 }
 
 function toRow(entry: RankedEntry, rank: number, openid: string): RankingRow {
@@ -46,8 +49,9 @@ function toRow(entry: RankedEntry, rank: number, openid: string): RankingRow {
 
 /**
  * One page of a group's ranking plus the caller's own row. Ranks are positions in the total
- * order (score desc, earlier achievement first, then member key), so they are unique and the
- * caller's rank is "rows strictly ahead + 1", answered by the store from its index.
+ * order (`RANKING_ORDER`), so they are unique and the caller's rank is "rows strictly ahead + 1".
+ * Two steps at most: the page, the caller's entry and the member count side by side; then, only
+ * when the caller is off the page, the count ahead and the caller's profile side by side.
  */
 export async function loadRankingPage(
   deps: ActionDeps,
@@ -79,7 +83,7 @@ export async function loadRankingPage(
     period: request.period,
     rows,
     nextCursor,
-    me: await myRow(deps, rows, mine, groupId, periodKey),
+    me: await myRow(deps, rows, mine, groupId, periodKey, request.myProfile),
     memberCount,
   }
 }
@@ -90,13 +94,14 @@ async function myRow(
   mine: ScoreEntry | null,
   groupId: string,
   periodKey: string,
+  myProfile: Promise<Profile> | undefined,
 ): Promise<RankingRow | null> {
   if (mine === null) return null
   const onPage = rows.find((row) => row.isMe)
   if (onPage) return onPage
   const [ahead, profile] = await Promise.all([
     deps.store.countAhead(groupId, periodKey, mine),
-    deps.store.getProfile(mine.openid),
+    myProfile ?? deps.store.getProfile(mine.openid),
   ])
   return {
     rank: ahead + 1,

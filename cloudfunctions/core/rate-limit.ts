@@ -1,4 +1,4 @@
-import type { LeaderboardStore } from './store'
+import type { LeaderboardStore, RateLimitHit } from './store'
 import { Failure } from './validation'
 
 export interface RateRule {
@@ -30,11 +30,21 @@ export async function takeRateLimit(
   rule: RateRule,
   now: number,
 ): Promise<void> {
-  const windowStart = now - (now % rule.windowMs)
-  const allowed = await store.takeRateLimit({ openid, bucket, windowStart, limit: rule.limit })
-  if (!allowed) {
-    throw new Failure('RATE_LIMITED', 'Too many requests; wait a moment and try again.')
-  }
+  if (!(await store.takeRateLimit(rateLimitHit(openid, bucket, rule, now)))) throw rateLimited()
+}
+
+/** The hit of `openid` in `bucket` at `now`: the fixed window that `now` falls in. */
+export function rateLimitHit(
+  openid: string,
+  bucket: keyof RateLimits,
+  rule: RateRule,
+  now: number,
+): RateLimitHit {
+  return { openid, bucket, windowStart: now - (now % rule.windowMs), limit: rule.limit }
+}
+
+export function rateLimited(): Failure {
+  return new Failure('RATE_LIMITED', 'Too many requests; wait a moment and try again.')
 }
 
 export function rateRule(limits: Partial<RateLimits> | undefined, bucket: keyof RateLimits) {

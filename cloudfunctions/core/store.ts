@@ -7,32 +7,33 @@ import type { PeriodKeys } from './periods'
  *
  * Data model. Scores belong to the PLAYER: `bests` holds one best per (openid, period key) with
  * the instant it was first reached. A group's ranking is the join of its memberships with those
- * bests, so a score counts in every group the player is in, including groups joined later.
- * How the join is evaluated is the adapter's business: SQLite joins at read time (a group has at
- * most 500 members, and submissions stay cheap); CloudBase cannot join or count across
- * collections, so its adapter materialises the join per (group, period key, member) and keeps it
- * in step (joining seeds it from the player's bests, a submission fans out to every membership,
- * leaving and deleting remove it).
+ * bests, evaluated at read time by both adapters (SQLite joins in SQL; CloudBase in one aggregate
+ * pipeline with `lookup`), so a score counts in every group the player is in, including groups
+ * joined later, and a submission writes the player's three bests whatever the number of groups.
+ * The order of a ranking is `RANKING_ORDER` below, the one definition both adapters render.
  *
  * Every method is atomic on its own; callers never compose two writes that must both happen.
+ * Methods that a caller runs side by side (`Promise.all`) are independent reads or writes of
+ * different documents, so a backend with per-call round trips answers them in one step.
  */
 export interface LeaderboardStore {
-  /**
-   * Binds a member idempotently. `joined` is true only for the call that created the membership.
-   * `periodKeys` are the windows whose rankings must include the player's existing bests at once
-   * (adapters that materialise rankings seed those rows).
-   */
-  joinGroup(membership: MembershipRecord, periodKeys: readonly string[]): Promise<JoinResult>
-  /** Removes the membership and its ranking rows; false when there was none. */
+  /** Binds a member idempotently. `joined` is true only for the call that created the membership. */
+  joinGroup(membership: MembershipRecord): Promise<JoinResult>
+  /** Removes the membership (and so the player from that group's rankings); false when none. */
   leaveGroup(groupId: string, openid: string): Promise<boolean>
   getMembership(groupId: string, openid: string): Promise<MembershipRecord | null>
   /** All memberships of a player, oldest first. */
   listMemberships(openid: string): Promise<MembershipRecord[]>
   countMembers(groupId: string): Promise<number>
+  /**
+   * Every group of the player, oldest membership first, with its member count and the player's
+   * entry in the `periodKey` ranking and the number of rows ahead of it (null without a best).
+   */
+  listStandings(openid: string, periodKey: string): Promise<GroupStanding[]>
 
   /**
-   * Rows of one group's ranking in order: score desc, achievedAt asc, memberKey asc. With
-   * `after`, the rows strictly behind that position (keyset pagination).
+   * Rows of one group's ranking in `RANKING_ORDER`. With `after`, the rows strictly behind that
+   * position (keyset pagination).
    */
   getRankingPage(query: RankingQuery): Promise<RankedEntry[]>
   getRankingEntry(groupId: string, periodKey: string, openid: string): Promise<ScoreEntry | null>
@@ -47,14 +48,15 @@ export interface LeaderboardStore {
   createRound(round: NewRound, pruneBefore: number): Promise<void>
   getRound(token: string): Promise<RoundRecord | null>
   /**
-   * Consumes an unused round of `openid` and raises the player's bests (and every membership's
-   * ranking rows) in one step. `conflict` when the round was already used or is not the
-   * player's: nothing is written then.
+   * Consumes an unused round of `openid` and raises the player's bests. `conflict` when the round
+   * was already used or is not the player's: nothing is written then.
    */
   applyScore(submission: ScoreSubmission): Promise<ApplyScoreResult>
   /**
-   * Re-applies an already consumed round (a retry whose first attempt may have stopped half-way
-   * on a backend without multi-document transactions). Idempotent; returns the bests.
+   * Finishes an already consumed round (a retry whose first attempt may have stopped half-way on
+   * a backend without multi-document transactions): raises the bests where they are still lower.
+   * Idempotent; writes nothing when the round was fully applied. Returns the recorded result, or
+   * the bests when none was recorded.
    */
   resumeScore(round: RoundRecord, periodKeys: PeriodKeys): Promise<Record<Period, number>>
 
@@ -63,6 +65,8 @@ export interface LeaderboardStore {
    * `limit` hits.
    */
   takeRateLimit(hit: RateLimitHit): Promise<boolean>
+  /** Whether a hit would be admitted now; reads only. */
+  peekRateLimit(hit: RateLimitHit): Promise<boolean>
 
   /** Removes everything stored about the player: profile, bests, rounds, memberships, limits. */
   deleteUserData(openid: string): Promise<void>
@@ -77,10 +81,18 @@ export interface MembershipRecord {
 
 export interface JoinResult {
   joined: boolean
-  membership: MembershipRecord
 }
 
-/** A position in a ranking; the total order is score desc, achievedAt asc, memberKey asc. */
+export interface GroupStanding {
+  membership: MembershipRecord
+  memberCount: number
+  /** The player's entry in the ranking, null when the player has no best for the period. */
+  mine: ScoreEntry | null
+  /** Rows strictly ahead of `mine`; null when `mine` is. */
+  ahead: number | null
+}
+
+/** A position in a ranking; `RANKING_ORDER` orders positions totally. */
 export interface RankPosition {
   score: number
   achievedAt: number
@@ -146,11 +158,56 @@ export interface RateLimitHit {
   limit: number
 }
 
-/** Whether `a` ranks strictly ahead of `b`. */
-export function isAhead(a: RankPosition, b: RankPosition): boolean {
-  if (a.score !== b.score) return a.score > b.score
-  if (a.achievedAt !== b.achievedAt) return a.achievedAt < b.achievedAt
-  return a.memberKey < b.memberKey
+/**
+ * THE ranking order, the one definition both adapters build their queries from: higher score
+ * first, then the earlier achievement, then the member key (which makes the order total, so ranks
+ * are unique and keyset pagination never skips or repeats a row). The first two keys alone order
+ * a player's bests: a new best replaces the stored one when it comes first in that order.
+ */
+export const RANKING_ORDER = [
+  { key: 'score', direction: 'desc' },
+  { key: 'achievedAt', direction: 'asc' },
+  { key: 'memberKey', direction: 'asc' },
+] as const satisfies ReadonlyArray<{ key: keyof RankPosition; direction: 'asc' | 'desc' }>
+
+/** The part of the ranking order that compares two bests of one player. */
+export const BEST_ORDER = RANKING_ORDER.slice(0, 2) as ReadonlyArray<
+  (typeof RANKING_ORDER)[number] & { key: 'score' | 'achievedAt' }
+>
+
+export type OrderTerm = (typeof RANKING_ORDER)[number]
+
+/**
+ * The order as a disjunction of keyset terms: `a` comes before `b` when, for some i, the first
+ * i - 1 keys are equal and key i is strictly better. Adapters render each term in their own
+ * query language (SQL, the cloud database's commands), so "ahead of" and "behind" are written once.
+ */
+export function keysetTerms<K extends string>(
+  order: ReadonlyArray<{ key: K; direction: 'asc' | 'desc' }>,
+): Array<{ equal: K[]; key: K; direction: 'asc' | 'desc' }> {
+  return order.map((term, i) => ({
+    equal: order.slice(0, i).map((t) => t.key),
+    key: term.key,
+    direction: term.direction,
+  }))
+}
+
+function compareBy<T extends object>(
+  order: ReadonlyArray<{ key: keyof T & string; direction: 'asc' | 'desc' }>,
+  a: T,
+  b: T,
+): number {
+  for (const { key, direction } of order) {
+    const x = a[key]
+    const y = b[key]
+    if (x !== y) return (x < y ? -1 : 1) * (direction === 'asc' ? 1 : -1)
+  }
+  return 0
+}
+
+/** Negative when `a` ranks ahead of `b`, positive when behind, 0 for the same position. */
+export function compareRank(a: RankPosition, b: RankPosition): number {
+  return compareBy(RANKING_ORDER, a, b)
 }
 
 /** Whether a new best (score, achievedAt) should replace a stored one. */
@@ -158,8 +215,5 @@ export function isBetterBest(
   candidate: { score: number; achievedAt: number },
   stored: { score: number; achievedAt: number },
 ): boolean {
-  return (
-    candidate.score > stored.score ||
-    (candidate.score === stored.score && candidate.achievedAt < stored.achievedAt)
-  )
+  return compareBy(BEST_ORDER, candidate, stored) < 0
 }

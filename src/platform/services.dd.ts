@@ -20,13 +20,9 @@ import {
   type DingTalkGroupInfo,
   type DingTalkSession,
 } from '../core/dingtalk-contract'
-import {
-  type CallResult,
-  type GroupOpenDataResult,
-  type PlatformServices,
-  retryOnceOnNetworkFailure,
-} from '../store/services'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 import { decodeClaim } from './dingtalk-claim'
+import { retryOnceOnNetworkFailure } from './retry-policy'
 
 interface DdAuthCodeApi {
   getAuthCode(options: {

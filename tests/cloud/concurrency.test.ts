@@ -53,7 +53,7 @@ const scoresOf = (p: number) => Array.from({ length: 10 }, (_, r) => (p * 37 + r
 
 describe.each([
   ['SQLite', () => openSqliteStore({ filename: ':memory:' })],
-  ['CloudBase on the stand-in', () => createCloudbaseStore(createCloudDbStandin())],
+  ['CloudBase on the stand-in', () => createCloudbaseStore(createCloudDbStandin().db)],
 ])('1,000 concurrent submissions on %s', (_name, createStore) => {
   it('leave exactly the right bests in every group', async () => {
     const { openApi, errors, call, advance } = rig(createStore())

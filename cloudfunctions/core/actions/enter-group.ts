@@ -115,16 +115,15 @@ export const enterGroup: Action<ActionOutput<'enterGroup'>> = async (input, call
 
   const now = deps.clock.now()
   const keys = periodKeys(now)
-  const { joined } = await deps.store.joinGroup(
-    {
-      groupId,
-      openid: caller.openid,
-      memberKey: memberKey(deps.memberKeySalt, groupId, caller.openid),
-      joinedAt: now,
-    },
-    [keys.today, keys.week, keys.all],
-  )
-  const [ranking, profile] = await Promise.all([
+  const { joined } = await deps.store.joinGroup({
+    groupId,
+    openid: caller.openid,
+    memberKey: memberKey(deps.memberKeySalt, groupId, caller.openid),
+    joinedAt: now,
+  })
+  // The caller's profile is read beside the ranking page and reused for the caller's own row.
+  const profile = deps.store.getProfile(caller.openid)
+  const [ranking, myProfile] = await Promise.all([
     loadRankingPage(deps, {
       groupId,
       period,
@@ -132,8 +131,9 @@ export const enterGroup: Action<ActionOutput<'enterGroup'>> = async (input, call
       cursor: null,
       pageSize,
       openid: caller.openid,
+      myProfile: profile,
     }),
-    deps.store.getProfile(caller.openid),
+    profile,
   ])
-  return { ranking, profile, joined }
+  return { ranking, profile: myProfile, joined }
 }

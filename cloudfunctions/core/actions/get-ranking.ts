@@ -16,16 +16,21 @@ export const getRanking: Action<ActionOutput<'getRanking'>> = async (input, call
     // A day or week ended between two pages; continuing would mix two rankings.
     throw invalid('cursor belongs to a ranking window that has ended; load the first page again.')
   }
-  const membership = await deps.store.getMembership(groupId, caller.openid)
+  // The membership check goes out beside the page reads (one round trip, not two); a
+  // non-member's page is read and discarded, which costs reads but shows nothing.
+  const [membership, page] = await Promise.all([
+    deps.store.getMembership(groupId, caller.openid),
+    loadRankingPage(deps, {
+      groupId,
+      period,
+      periodKey: key,
+      cursor,
+      pageSize,
+      openid: caller.openid,
+    }),
+  ])
   if (membership === null) {
     throw new Failure('NOT_GROUP_MEMBER', 'Open the group card first to join this ranking.')
   }
-  return loadRankingPage(deps, {
-    groupId,
-    period,
-    periodKey: key,
-    cursor,
-    pageSize,
-    openid: caller.openid,
-  })
+  return page
 }

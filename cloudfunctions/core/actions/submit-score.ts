@@ -1,7 +1,7 @@
 import type { ActionOutput, SubmitResult } from '../../../src/core/contract'
 import type { Action, ActionDeps } from '../deps'
 import { periodKeys } from '../periods'
-import { rateRule, takeRateLimit } from '../rate-limit'
+import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'
 import { earliestSubmitAt, MAX_SCORE, ROUND_TOKEN_RULE } from '../rounds'
 import type { RoundRecord } from '../store'
 import { Failure, ID_HINT, ID_PATTERN, ownField, stringField } from '../validation'
@@ -18,11 +18,12 @@ function parseScore(value: unknown): number {
   return value === 0 ? 0 : value
 }
 
-/** A retry of the request that consumed the round: answer as the first time, write nothing new. */
+/**
+ * A retry of the request that consumed the round: answer as the first time. The store finishes
+ * the round if the first attempt stopped half-way (writes nothing when it had completed).
+ */
 async function replay(round: RoundRecord, deps: ActionDeps): Promise<SubmitResult> {
-  const best =
-    round.result ??
-    (await deps.store.resumeScore(round, periodKeys(round.usedAt ?? round.startedAt)))
+  const best = await deps.store.resumeScore(round, periodKeys(round.usedAt ?? round.startedAt))
   return { score: round.usedScore ?? 0, best, applied: false }
 }
 
@@ -30,6 +31,12 @@ async function replay(round: RoundRecord, deps: ActionDeps): Promise<SubmitResul
  * Records a round's score. The round token proves the round was started by this player long
  * enough ago; consuming it and raising the player's bests happen in one store step, so a retry or
  * a concurrent duplicate can never count a round twice.
+ *
+ * Round trips: the round and the rate-limit window are read together; the hit is counted beside
+ * the store's own first step of applying the score (so a refused or invalid submission writes
+ * nothing). Two concurrent submissions of one player may both pass the read when one hit is left;
+ * both then apply — the window admits at most one extra per concurrent burst, and every round
+ * needs a started round, which has its own limit.
  */
 export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, caller, deps) => {
   const roundToken = stringField(input, 'roundToken', ROUND_TOKEN_RULE)
@@ -37,7 +44,16 @@ export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, ca
   const score = parseScore(ownField(input, 'score'))
   const now = deps.clock.now()
 
-  const round = await deps.store.getRound(roundToken)
+  const hit = rateLimitHit(
+    caller.openid,
+    'submitScore',
+    rateRule(deps.rateLimits, 'submitScore'),
+    now,
+  )
+  const [round, admissible] = await Promise.all([
+    deps.store.getRound(roundToken),
+    deps.store.peekRateLimit(hit),
+  ])
   if (round === null || round.openid !== caller.openid) {
     throw new Failure('ROUND_NOT_FOUND', 'Unknown round; start a new one.')
   }
@@ -49,22 +65,19 @@ export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, ca
   if (now < earliestSubmitAt(round.startedAt)) {
     throw new Failure('SCORE_IMPLAUSIBLE', 'The round has not finished yet.')
   }
-  await takeRateLimit(
-    deps.store,
-    caller.openid,
-    'submitScore',
-    rateRule(deps.rateLimits, 'submitScore'),
-    now,
-  )
+  if (!admissible) throw rateLimited()
 
-  const applied = await deps.store.applyScore({
-    token: roundToken,
-    openid: caller.openid,
-    requestId,
-    score,
-    achievedAt: now,
-    periodKeys: periodKeys(now),
-  })
+  const [applied] = await Promise.all([
+    deps.store.applyScore({
+      token: roundToken,
+      openid: caller.openid,
+      requestId,
+      score,
+      achievedAt: now,
+      periodKeys: periodKeys(now),
+    }),
+    deps.store.takeRateLimit(hit),
+  ])
   if (applied.status === 'applied') return { score, best: applied.best, applied: true }
   // Another request consumed the round between our read and our write.
   const current = await deps.store.getRound(roundToken)

@@ -1,211 +1,184 @@
-// In-process stand-in of the CloudBase database query API (mingo + the real wx-server-sdk
-// db.command objects), for running the CloudBase adapter's contract tests offline.
-import { randomBytes } from 'node:crypto'
+// In-process stand-in of the CloudBase database at the SDK's wire seam: the real wx-server-sdk
+// database object builds every request, and this answers it with mingo, one `send` per round trip.
+import 'mingo/init/system'
 
-import { Query, update as applyUpdate } from 'mingo'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { Db } from '@cloudbase/database'
+// The EJSON codec @cloudbase/database itself uses on this wire (its own dependency, hoisted).
+import { EJSON } from 'bson'
+import { Aggregator, Query, update as applyUpdate } from 'mingo'
 import * as cloud from 'wx-server-sdk'
 
-import type {
-  CloudCollection,
-  CloudCommand,
-  CloudDatabase,
-  CloudDoc,
-  CloudQuery,
-} from '../../../cloudfunctions/adapters/cloudbase-store'
+import type { CloudDatabase, CloudDoc } from '../../../cloudfunctions/adapters/cloudbase-store'
 
 type Json = Record<string, unknown>
 
-/** The platform caps a server-side page at 1000 documents and defaults to 100. */
+/** `limit` the server accepts on a query (the SDK itself clamps to it) and on an aggregate. */
 export const SERVER_MAX_LIMIT = 1000
-const SERVER_DEFAULT_LIMIT = 100
 
-// The typings declare DYNAMIC_CURRENT_ENV a symbol but `init` a string; the SDK accepts both.
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
-/** The SDK's own command builder: works offline, so the adapter is tested with real commands. */
-const realCommand = cloud.database().command as unknown as CloudCommand
-
-/** Errors look like the SDK's: an Error with errCode and errMsg. */
-export class CloudDbError extends Error {
-  constructor(
-    readonly errCode: number,
-    readonly errMsg: string,
-  ) {
-    super(errMsg)
-  }
+/** One request as it leaves the function: `database.getDocument`, `database.modifyDocument`, … */
+export interface WireCall {
+  action: string
+  collection: string
+  params: Json
+  /** The label of the `actor(...)` the request was made in, if any (interleaving tests). */
+  actor: string | undefined
 }
 
-const INVALID_PARAM = -501007
-const DATABASE_REQUEST_FAIL = -502001
-
-function invalidParam(api: string, detail: string): CloudDbError {
-  return new CloudDbError(INVALID_PARAM, `${api}:fail -501007 invalid parameters. ${detail}`)
+/** Declared indexes, as in `cloudfunctions/leaderboard/database-indexes.json`. */
+export interface IndexFile {
+  collections: Record<string, { id: string; indexes: Array<Record<string, 1 | -1>> }>
 }
 
-type CommandKind = 'QUERY_COMMAND' | 'LOGIC_COMMAND' | 'UPDATE_COMMAND'
+export const INDEX_FILE = join(
+  __dirname,
+  '../../../cloudfunctions/leaderboard/database-indexes.json',
+)
 
-interface SdkCommand {
-  operator: string
-  operands: unknown[]
+export function readIndexFile(): IndexFile {
+  return JSON.parse(readFileSync(INDEX_FILE, 'utf8')) as IndexFile
 }
 
-/** Recognises the SDK's command objects by their internal type tag, as the SDK itself does. */
-function commandKind(value: unknown): CommandKind | null {
-  if (typeof value !== 'object' || value === null) return null
-  const tag = (value as { _internalType?: { target?: unknown } })._internalType?.target
-  return tag === 'QUERY_COMMAND' || tag === 'LOGIC_COMMAND' || tag === 'UPDATE_COMMAND' ? tag : null
-}
+/** Stages the adapter uses, and nothing else: anything more fails a test instead of production. */
+const STAGES = new Set([
+  '$match',
+  '$project',
+  '$lookup',
+  '$unwind',
+  '$sort',
+  '$limit',
+  '$count',
+  '$group',
+])
+/** Aggregation expression operators the adapter uses inside $project and $group. */
+const EXPRESSIONS = new Set(['$concat', '$cond', '$and', '$or', '$eq', '$gt', '$lt', '$sum'])
+const UPDATE_OPERATORS = new Set(['$set', '$inc', '$unset', '$max'])
+const ACTIONS = new Set([
+  'database.getDocument',
+  'database.calculateDocument',
+  'database.insertDocument',
+  'database.modifyDocument',
+  'database.removeDocument',
+  'database.aggregateDocuments',
+])
 
-function isPlainObject(value: unknown): value is Json {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    commandKind(value) === null &&
-    Object.getPrototypeOf(value) === Object.prototype
-  )
-}
+/** A request the real database would not serve the way the adapter expects. */
+export class StandinRefusal extends Error {}
 
-const QUERY_OPERATORS: Record<string, string> = {
-  eq: '$eq',
-  neq: '$ne',
-  gt: '$gt',
-  gte: '$gte',
-  lt: '$lt',
-  lte: '$lte',
-  in: '$in',
-  nin: '$nin',
-  exists: '$exists',
-}
-
-/** A field-level command such as `_.gt(5)` → `{ $gt: 5 }`. */
-function fieldCondition(command: unknown): Json {
-  const kind = commandKind(command)
-  const { operator, operands } = command as SdkCommand
-  if (kind === 'QUERY_COMMAND') {
-    const op = QUERY_OPERATORS[operator]
-    if (!op) throw new Error(`stand-in: query command ${operator} is not implemented`)
-    // `in`/`nin` carry the list itself as operands; the others carry [value].
-    return { [op]: operator === 'in' || operator === 'nin' ? operands : operands[0] }
-  }
-  if (kind === 'LOGIC_COMMAND' && (operator === 'and' || operator === 'or')) {
-    // `_.gt(1).and(_.lt(3))` on one field.
-    return { [`$${operator}`]: operands.map(fieldCondition) }
-  }
-  throw new Error(`stand-in: ${kind ?? 'value'} ${operator} is not a query condition`)
-}
-
-/** Translates a `where` condition built with the SDK into a mingo (MongoDB) query. */
-export function toMingoQuery(condition: unknown): Json {
-  const kind = commandKind(condition)
-  if (kind === 'LOGIC_COMMAND') {
-    const { operator, operands } = condition as SdkCommand
-    if (operator !== 'and' && operator !== 'or' && operator !== 'nor') {
-      throw new Error(`stand-in: top-level ${operator} is not implemented`)
-    }
-    return { [`$${operator}`]: operands.map(toMingoQuery) }
-  }
-  if (!isPlainObject(condition)) throw invalidParam('collection.where', 'query must be an object')
-  const clauses: Json[] = []
-  for (const [field, value] of Object.entries(condition)) {
-    const valueKind = commandKind(value)
-    if (valueKind === 'UPDATE_COMMAND') {
-      throw invalidParam('collection.where', `update command in query field ${field}`)
-    }
-    if (valueKind !== null) {
-      const translated = fieldCondition(value)
-      // A field-level and/or becomes a top-level clause over that field.
-      if ('$and' in translated || '$or' in translated) {
-        const [op, parts] = Object.entries(translated)[0]!
-        clauses.push({ [op]: (parts as Json[]).map((part) => ({ [field]: part })) })
-      } else {
-        clauses.push({ [field]: translated })
-      }
-    } else if (isPlainObject(value)) {
-      // The platform flattens nested objects into dotted paths; the adapter never relies on it.
-      throw new Error(`stand-in: nested object query on ${field} is not implemented`)
-    } else {
-      clauses.push({ [field]: { $eq: value } })
-    }
-  }
-  return clauses.length === 0 ? {} : { $and: clauses }
-}
-
-const UPDATE_OPERATORS: Record<string, string> = {
-  set: '$set',
-  remove: '$unset',
-  inc: '$inc',
-  mul: '$mul',
-  max: '$max',
-  min: '$min',
-}
-
-/**
- * Translates `update({ data })` into mingo update operators. Like the platform, a plain nested
- * object is merged field by field (dotted paths); `_.set(obj)` replaces the field whole.
- */
-export function toMingoUpdate(data: unknown, api: string): Record<string, Json> {
-  if (!isPlainObject(data)) throw invalidParam(api, 'data must be an object')
-  if ('_id' in data) throw invalidParam(api, 'data must not contain _id')
-  const ops: Record<string, Json> = {}
-  const put = (op: string, path: string, value: unknown) => {
-    ops[op] = { ...ops[op], [path]: value }
-  }
-  const walk = (object: Json, prefix: string) => {
-    for (const [key, value] of Object.entries(object)) {
-      const path = prefix + key
-      const kind = commandKind(value)
-      if (kind === 'UPDATE_COMMAND') {
-        const { operator, operands } = value as SdkCommand
-        const op = UPDATE_OPERATORS[operator]
-        if (!op) throw new Error(`stand-in: update command ${operator} is not implemented`)
-        put(op, path, operator === 'remove' ? '' : operands[0])
-      } else if (kind !== null) {
-        throw invalidParam(api, `query command in update field ${path}`)
-      } else if (isPlainObject(value) && Object.keys(value).length > 0) {
-        walk(value, `${path}.`)
-      } else {
-        put('$set', path, value)
-      }
-    }
-  }
-  walk(data, '')
-  return ops
-}
-
-function clone<T>(value: T): T {
-  // The wire is JSON: callers never share object identity with stored documents.
-  return JSON.parse(JSON.stringify(value)) as T
-}
+const actors = new AsyncLocalStorage<string>()
+const standins = new Map<string, CloudDbStandin>()
+let envCounter = 0
 
 /** Yields to the event loop so that concurrent callers interleave as they would over a network. */
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-interface QueryState {
-  where: Json
-  orderBy: Array<[string, 1 | -1]>
-  skip: number
-  limit: number | null
+const wire = (doc: unknown) => EJSON.stringify(doc as Json, { relaxed: false })
+const parse = (text: unknown): Json =>
+  typeof text === 'string' && text !== '' ? (EJSON.parse(text, { relaxed: true }) as Json) : {}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
 }
 
-export interface OperationRecord {
-  collection: string
-  op: string
-  limit?: number
-}
-
-export class CloudDbStandin implements CloudDatabase {
-  readonly command = realCommand
-  readonly operations: OperationRecord[] = []
-  private readonly collections = new Map<string, Map<string, CloudDoc>>()
-
-  collection(name: string): CloudCollection & {
-    doc(id: string): StandinDocRef
-  } {
-    return new StandinCollection(this, name)
+/** Replaces the SDK's HTTP requester: `new Db.reqClass(config)` is built for every query object. */
+class StandinRequester {
+  private readonly standin: CloudDbStandin
+  constructor(config: { envName?: string }) {
+    const standin = standins.get(config.envName ?? '')
+    if (!standin) throw new Error(`stand-in: no cloud database stand-in for env ${config.envName}`)
+    this.standin = standin
   }
 
-  /** @internal */
-  docs(name: string): Map<string, CloudDoc> {
+  send(action: string, params: Json): Promise<unknown> {
+    return this.standin.receive(action, params)
+  }
+}
+
+// `cloud.database()` resets `Db.reqClass` to the HTTP requester each time it is called; pin it.
+Object.defineProperty(Db, 'reqClass', {
+  configurable: true,
+  get: () => StandinRequester,
+  set: () => undefined,
+})
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
+
+export interface StandinOptions {
+  /** Collection prefix of the declared indexes (the adapter's default is `lb_`). */
+  prefix?: string
+  /** Declared indexes; null turns the index check off (only for a stand-in's own tests). */
+  indexes?: IndexFile | null
+}
+
+export class CloudDbStandin {
+  /** The real `cloud.database()`, wired to this stand-in: pass it to the adapter. */
+  readonly db: CloudDatabase
+  readonly calls: WireCall[] = []
+  /**
+   * Runs before each request is answered; a returned promise holds the request until it settles.
+   * Gates and round-trip meters plug in here.
+   */
+  interceptor: ((call: WireCall) => Promise<void> | void) | null = null
+  private readonly collections = new Map<string, Map<string, CloudDoc>>()
+  private readonly prefix: string
+  private readonly indexes: IndexFile | null
+
+  constructor(options: StandinOptions = {}) {
+    const env = `standin-${++envCounter}`
+    standins.set(env, this)
+    this.prefix = options.prefix ?? 'lb_'
+    this.indexes = options.indexes === undefined ? readIndexFile() : options.indexes
+    this.db = cloud.database({ env }) as unknown as CloudDatabase
+  }
+
+  get command(): CloudDatabase['command'] {
+    return this.db.command
+  }
+
+  /** Runs `fn` with its requests labelled `name` (see `WireCall.actor`). */
+  actor<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return actors.run(name, fn)
+  }
+
+  /** Writes documents directly, bypassing the wire (fixtures and benchmarks). */
+  seed(collection: string, docs: Iterable<CloudDoc>): void {
+    const store = this.docs(collection)
+    for (const doc of docs) store.set(doc._id, clone(doc))
+  }
+
+  /** Every non-empty collection's documents in `_id` order: lets tests prove nothing was written. */
+  dump(): Record<string, CloudDoc[]> {
+    return Object.fromEntries(
+      [...this.collections.keys()]
+        .sort()
+        .map((name): [string, CloudDoc[]] => [
+          name,
+          [...this.docs(name).values()].sort((a, b) => (a._id < b._id ? -1 : 1)),
+        ])
+        .filter(([, docs]) => docs.length > 0)
+        .map(([name, docs]) => [name, clone(docs)]),
+    )
+  }
+
+  /** @internal One request from the SDK: one round trip. */
+  async receive(action: string, params: Json): Promise<unknown> {
+    const call: WireCall = {
+      action,
+      collection: String(params.collectionName),
+      params,
+      actor: actors.getStore(),
+    }
+    this.calls.push(call)
+    await this.interceptor?.(call)
+    await tick()
+    // Evaluated synchronously: one request is atomic on the server, as on the real database.
+    return this.execute(call)
+  }
+
+  private docs(name: string): Map<string, CloudDoc> {
     let docs = this.collections.get(name)
     if (!docs) {
       docs = new Map()
@@ -214,254 +187,203 @@ export class CloudDbStandin implements CloudDatabase {
     return docs
   }
 
-  /** @internal */
-  record(operation: OperationRecord): void {
-    this.operations.push(operation)
-  }
-
-  /** Every collection's documents in `_id` order: lets tests prove nothing was written. */
-  dump(): Record<string, CloudDoc[]> {
-    const names = [...this.collections.keys()].sort()
-    return Object.fromEntries(
-      names
-        .map((name) => [
-          name,
-          [...this.docs(name).values()].sort((a, b) => (a._id < b._id ? -1 : 1)),
-        ])
-        .filter(([, docs]) => (docs as CloudDoc[]).length > 0)
-        .map(([name, docs]) => [name, clone(docs)]),
-    )
-  }
-
-  runTransaction(): never {
-    throw new Error('stand-in: runTransaction is not implemented (the adapter does not use it)')
-  }
-}
-
-class StandinQuery implements CloudQuery {
-  constructor(
-    protected readonly db: CloudDbStandin,
-    protected readonly name: string,
-    protected readonly state: QueryState,
-  ) {}
-
-  private next(change: Partial<QueryState>): StandinQuery {
-    return new StandinQuery(this.db, this.name, { ...this.state, ...change })
-  }
-
-  where(condition: unknown): StandinQuery {
-    return this.next({ where: toMingoQuery(condition) })
-  }
-
-  orderBy(field: string, order: 'asc' | 'desc'): StandinQuery {
-    if (typeof field !== 'string' || (order !== 'asc' && order !== 'desc')) {
-      throw invalidParam('collection.orderBy', '"order" must be asc or desc')
+  private execute({ action, collection, params }: WireCall): unknown {
+    if (!ACTIONS.has(action)) throw new StandinRefusal(`stand-in: ${action} is not supported`)
+    if (params.transactionId) throw new StandinRefusal('stand-in: transactions are not supported')
+    const docs = this.docs(collection)
+    const query = parse(params.query)
+    switch (action) {
+      case 'database.getDocument': {
+        if (params.projection) throw new StandinRefusal('stand-in: field() is not supported')
+        const order = parse(params.order) as Record<string, 1 | -1>
+        this.checkIndexed(collection, query, order)
+        const limit = Number(params.limit)
+        if (!Number.isInteger(limit) || limit < 1 || limit > SERVER_MAX_LIMIT) {
+          return invalid(`limit must be 1..${SERVER_MAX_LIMIT}`)
+        }
+        let cursor = new Query(query).find<CloudDoc>([...docs.values()])
+        if (Object.keys(order).length > 0) cursor = cursor.sort(order)
+        const list = cursor
+          .skip(Number(params.offset ?? 0))
+          .limit(limit)
+          .all()
+        return { requestId: 'standin', data: { list: list.map(wire), limit } }
+      }
+      case 'database.calculateDocument': {
+        this.checkIndexed(collection, query, {})
+        return { requestId: 'standin', data: { total: this.match(docs, query).length } }
+      }
+      case 'database.removeDocument': {
+        this.checkIndexed(collection, query, {})
+        const matched = this.match(docs, query)
+        const removed = params.multi === false ? matched.slice(0, 1) : matched
+        for (const doc of removed) docs.delete(doc._id)
+        return { requestId: 'standin', data: { deleted: removed.length } }
+      }
+      case 'database.modifyDocument': {
+        // `where().update()` sends merge: true, upsert: false; the adapter relies on nothing else.
+        if (params.upsert !== false || params.merge !== true) {
+          throw new StandinRefusal('stand-in: only where().update() is supported')
+        }
+        this.checkIndexed(collection, query, {})
+        const ops = parse(params.data)
+        for (const op of Object.keys(ops)) {
+          if (!UPDATE_OPERATORS.has(op)) throw new StandinRefusal(`stand-in: update ${op}`)
+        }
+        const matched = this.match(docs, query)
+        const updated = params.multi === false ? matched.slice(0, 1) : matched
+        for (const doc of updated) {
+          for (const [op, fields] of Object.entries(ops)) {
+            if (Object.keys(fields as Json).some((path) => path === '_id')) {
+              return invalid('_id cannot be updated')
+            }
+            applyUpdate(doc, { [op]: fields } as Parameters<typeof applyUpdate>[1])
+          }
+        }
+        return { requestId: 'standin', data: { updated: updated.length } }
+      }
+      case 'database.insertDocument': {
+        const ids: string[] = []
+        for (const text of params.data as string[]) {
+          const doc = parse(text)
+          const id = typeof doc._id === 'string' ? doc._id : randomBytes(16).toString('hex')
+          if (docs.has(id)) {
+            return {
+              code: 'DATABASE_REQUEST_FAILED',
+              message:
+                `[FailedOperation] E11000 duplicate key error collection: ${collection} ` +
+                `index: _id_ dup key: { _id: "${id}" }`,
+            }
+          }
+          docs.set(id, { ...doc, _id: id })
+          ids.push(id)
+        }
+        return { requestId: 'standin', data: { insertedIds: ids } }
+      }
+      default: {
+        const stages = (params.stages as Array<{ stageKey: string; stageValue: string }>).map(
+          ({ stageKey, stageValue }) => ({
+            [stageKey]: EJSON.parse(stageValue, { relaxed: true }),
+          }),
+        )
+        this.checkPipeline(collection, stages)
+        const pipeline = new Aggregator(stages, {
+          collectionResolver: (name: string) => clone([...this.docs(name).values()]),
+        })
+        const list = pipeline.run(clone([...docs.values()])) as Json[]
+        return { requestId: 'standin', data: { list: list.map(wire) } }
+      }
     }
-    return this.next({ orderBy: [...this.state.orderBy, [field, order === 'asc' ? 1 : -1]] })
   }
 
-  skip(offset: number): StandinQuery {
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw invalidParam('collection.skip', 'offset must be a non-negative integer')
-    }
-    return this.next({ skip: offset })
+  private match(docs: Map<string, CloudDoc>, query: Json): CloudDoc[] {
+    return new Query(query).find<CloudDoc>([...docs.values()]).all()
   }
 
-  limit(max: number): StandinQuery {
-    if (!Number.isInteger(max) || max < 1) {
-      throw invalidParam('collection.limit', 'limit must be a positive integer')
-    }
-    return this.next({ limit: max })
+  private declared(collection: string): IndexFile['collections'][string] | null {
+    if (this.indexes === null) return null
+    const name = collection.startsWith(this.prefix) ? collection.slice(this.prefix.length) : ''
+    const declared = this.indexes.collections[name]
+    if (!declared) throw new StandinRefusal(`stand-in: collection ${collection} is not declared`)
+    return declared
   }
 
   /**
-   * Documents the query can match: by `_id` when it pins one (like the primary index), then
-   * narrowed by plain equality conjuncts (like a secondary index) before mingo sees them. Only a
-   * speed-up: mingo still evaluates the whole query on what is left.
+   * Refuses a query (and its sort) that no declared index serves: the query must constrain
+   * `_id` or the first key of an index at top level, and a sort must continue that index after
+   * its equality prefix, in the index's directions or all reversed (compound prefix rules).
    */
-  private candidates(): CloudDoc[] {
-    const docs = this.db.docs(this.name)
-    const ids = pinnedIds(this.state.where)
-    const pool =
-      ids === null
-        ? [...docs.values()]
-        : ids.flatMap((id) => {
-            const doc = docs.get(id)
-            return doc ? [doc] : []
-          })
-    const equalities = equalityConjuncts(this.state.where)
-    return equalities.length === 0
-      ? pool
-      : pool.filter((doc) => equalities.every(([field, value]) => doc[field] === value))
-  }
-
-  private matches(): CloudDoc[] {
-    return new Query(this.state.where).find<CloudDoc>(this.candidates()).all()
-  }
-
-  async get(): Promise<{ data: CloudDoc[] }> {
-    const limit = this.state.limit ?? SERVER_DEFAULT_LIMIT
-    this.db.record({ collection: this.name, op: 'get', limit })
-    await tick()
-    if (limit > SERVER_MAX_LIMIT) {
-      throw new CloudDbError(
-        INVALID_PARAM,
-        `collection.get:fail -501007 invalid parameters. limit must not exceed ${SERVER_MAX_LIMIT}`,
-      )
+  private checkIndexed(collection: string, query: Json, order: Record<string, 1 | -1>): void {
+    const declared = this.declared(collection)
+    if (declared === null) return
+    const constrained = conjuncts(query)
+    const sortKeys = Object.entries(order)
+    if (constrained.has('_id') && sortKeys.length === 0) return
+    for (const index of declared.indexes) {
+      const keys = Object.entries(index)
+      if (!constrained.has(keys[0]![0])) continue
+      let prefix = 0
+      while (prefix < keys.length && constrained.get(keys[prefix]![0]) === 'equality') prefix++
+      const rest = keys.slice(prefix, prefix + sortKeys.length)
+      const same = sortKeys.every(([k, d], i) => rest[i]?.[0] === k && rest[i]?.[1] === d)
+      const reversed = sortKeys.every(([k, d], i) => rest[i]?.[0] === k && rest[i]?.[1] === -d)
+      if (sortKeys.length === 0 || same || reversed) return
     }
-    let cursor = new Query(this.state.where).find<CloudDoc>(this.candidates())
-    if (this.state.orderBy.length > 0) cursor = cursor.sort(Object.fromEntries(this.state.orderBy))
-    return { data: clone(cursor.skip(this.state.skip).limit(limit).all()) }
+    throw new StandinRefusal(
+      `stand-in: no declared index of ${collection} serves ${JSON.stringify(query)}` +
+        (sortKeys.length > 0 ? ` sorted by ${JSON.stringify(order)}` : ''),
+    )
   }
 
-  async count(): Promise<{ total: number }> {
-    this.db.record({ collection: this.name, op: 'count' })
-    await tick()
-    return { total: this.matches().length }
-  }
-
-  async update(options: {
-    data: Record<string, unknown>
-  }): Promise<{ stats: { updated: number } }> {
-    this.db.record({ collection: this.name, op: 'update' })
-    const ops = toMingoUpdate(options?.data, 'collection.update')
-    await tick()
-    const matched = this.matches()
-    for (const doc of matched) applyAll(doc, ops)
-    return { stats: { updated: matched.length } }
-  }
-
-  async remove(): Promise<{ stats: { removed: number } }> {
-    this.db.record({ collection: this.name, op: 'remove' })
-    await tick()
-    const docs = this.db.docs(this.name)
-    const matched = this.matches()
-    for (const doc of matched) docs.delete(doc._id)
-    return { stats: { removed: matched.length } }
+  private checkPipeline(collection: string, stages: Json[]): void {
+    const keys = stages.map((stage) => Object.keys(stage)[0]!)
+    for (const key of keys) {
+      if (!STAGES.has(key)) throw new StandinRefusal(`stand-in: aggregate stage ${key}`)
+    }
+    if (keys[0] !== '$match') {
+      throw new StandinRefusal('stand-in: an aggregate must start with an indexed $match')
+    }
+    this.checkIndexed(
+      collection,
+      stages[0]!.$match as Json,
+      keys[1] === '$sort' ? (stages[1]!.$sort as Record<string, 1 | -1>) : {},
+    )
+    for (const stage of stages) {
+      const [key, value] = Object.entries(stage)[0]!
+      if (key === '$lookup') {
+        const { from, localField, foreignField, as, ...rest } = value as Json
+        if (Object.keys(rest).length > 0 || typeof localField !== 'string' || !as) {
+          throw new StandinRefusal('stand-in: only the equality form of $lookup is supported')
+        }
+        this.checkIndexed(String(from), { [String(foreignField)]: 'x' }, {})
+      }
+      if (key === '$project' || key === '$group') checkExpressions(value)
+      if (key === '$limit' && (!Number.isInteger(value) || (value as number) > SERVER_MAX_LIMIT)) {
+        throw new StandinRefusal(`stand-in: $limit must be an integer ≤ ${SERVER_MAX_LIMIT}`)
+      }
+    }
+    // How many documents an aggregate returns without a limit is not documented consistently;
+    // the adapter always states it, and the stand-in holds it to that.
+    if (!keys.includes('$limit') && keys[keys.length - 1] !== '$count') {
+      throw new StandinRefusal('stand-in: an aggregate must end in $count or carry a $limit')
+    }
   }
 }
 
-/** The `_id`s a translated query is restricted to by a top-level conjunct, or null. */
-function pinnedIds(query: Json): string[] | null {
-  const id = query._id
-  if (typeof id === 'object' && id !== null) {
-    const { $eq, $in } = id as { $eq?: unknown; $in?: unknown }
-    if (typeof $eq === 'string') return [$eq]
-    if (Array.isArray($in)) return $in.filter((value): value is string => typeof value === 'string')
-  }
-  if (Array.isArray(query.$and)) {
-    for (const clause of query.$and as Json[]) {
-      const ids = pinnedIds(clause)
-      if (ids !== null) return ids
-    }
-  }
-  return null
+function invalid(message: string) {
+  return { code: 'INVALID_PARAM', message: `stand-in: ${message}` }
 }
 
-/** Top-level `{ field: { $eq: string | number | boolean } }` conjuncts of a translated query. */
-function equalityConjuncts(query: Json): Array<[string, unknown]> {
-  const found: Array<[string, unknown]> = []
-  for (const [field, condition] of Object.entries(query)) {
-    if (field === '$and' && Array.isArray(condition)) {
-      for (const clause of condition as Json[]) found.push(...equalityConjuncts(clause))
-    } else if (!field.startsWith('$') && !field.includes('.') && typeof condition === 'object') {
-      const keys = condition === null ? [] : Object.keys(condition)
-      const value = keys.length === 1 ? (condition as Json).$eq : undefined
-      if (['string', 'number', 'boolean'].includes(typeof value)) found.push([field, value])
+/** Top-level constrained fields of a query (through `$and`), and whether by equality. */
+function conjuncts(query: Json): Map<string, 'equality' | 'range'> {
+  const found = new Map<string, 'equality' | 'range'>()
+  const walk = (clause: Json) => {
+    for (const [field, condition] of Object.entries(clause)) {
+      if (field === '$and' && Array.isArray(condition)) {
+        for (const part of condition as Json[]) walk(part)
+      } else if (!field.startsWith('$')) {
+        const ops =
+          typeof condition === 'object' && condition !== null ? Object.keys(condition) : []
+        const equality = ops.length === 0 || ops.every((op) => op === '$eq' || op === '$in')
+        if (found.get(field) !== 'equality') found.set(field, equality ? 'equality' : 'range')
+      }
     }
   }
+  walk(query)
   return found
 }
 
-function applyAll(doc: CloudDoc, ops: Record<string, Json>): void {
-  for (const [op, fields] of Object.entries(ops)) {
-    applyUpdate(doc, { [op]: clone(fields) } as unknown as Parameters<typeof applyUpdate>[1])
-  }
-}
-
-function duplicateKey(api: string, name: string, id: string): CloudDbError {
-  return new CloudDbError(
-    DATABASE_REQUEST_FAIL,
-    `${api}:fail -502001 database request fail. [FailedOperation] E11000 duplicate key error ` +
-      `collection: ${name} index: _id_ dup key: { _id: "${id}" }`,
-  )
-}
-
-class StandinCollection extends StandinQuery implements CloudCollection {
-  constructor(db: CloudDbStandin, name: string) {
-    super(db, name, { where: {}, orderBy: [], skip: 0, limit: null })
-  }
-
-  doc(id: string): StandinDocRef {
-    return new StandinDocRef(this.db, this.name, id)
-  }
-
-  async add(options: { data: Record<string, unknown> }): Promise<{ _id: string }> {
-    this.db.record({ collection: this.name, op: 'add' })
-    const data = options?.data
-    if (!isPlainObject(data)) throw invalidParam('collection.add', 'data must be an object')
-    const doc = clone(data) as Json
-    const id = typeof doc._id === 'string' ? doc._id : randomBytes(16).toString('hex')
-    await tick()
-    const docs = this.db.docs(this.name)
-    if (docs.has(id)) throw duplicateKey('collection.add', this.name, id)
-    docs.set(id, { ...doc, _id: id })
-    return { _id: id }
-  }
-}
-
-export class StandinDocRef {
-  constructor(
-    private readonly db: CloudDbStandin,
-    private readonly name: string,
-    private readonly id: string,
-  ) {}
-
-  async get(): Promise<{ data: CloudDoc }> {
-    this.db.record({ collection: this.name, op: 'doc.get' })
-    await tick()
-    const doc = this.db.docs(this.name).get(this.id)
-    if (!doc) {
-      throw new CloudDbError(
-        DATABASE_REQUEST_FAIL,
-        `document.get:fail document with _id ${this.id} does not exist`,
-      )
+function checkExpressions(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(checkExpressions)
+  if (typeof value !== 'object' || value === null) return
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.startsWith('$') && !EXPRESSIONS.has(key)) {
+      throw new StandinRefusal(`stand-in: expression ${key}`)
     }
-    return { data: clone(doc) }
-  }
-
-  async set(options: {
-    data: Record<string, unknown>
-  }): Promise<{ _id: string; stats: { updated: number; created: number } }> {
-    this.db.record({ collection: this.name, op: 'doc.set' })
-    const data = options?.data
-    if (!isPlainObject(data)) throw invalidParam('document.set', 'data must be an object')
-    if ('_id' in data) throw invalidParam('document.set', 'data must not contain _id')
-    await tick()
-    const docs = this.db.docs(this.name)
-    const existed = docs.has(this.id)
-    docs.set(this.id, { ...clone(data), _id: this.id })
-    return { _id: this.id, stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 } }
-  }
-
-  async update(options: {
-    data: Record<string, unknown>
-  }): Promise<{ stats: { updated: number } }> {
-    this.db.record({ collection: this.name, op: 'doc.update' })
-    const ops = toMingoUpdate(options?.data, 'document.update')
-    await tick()
-    const doc = this.db.docs(this.name).get(this.id)
-    if (doc) applyAll(doc, ops)
-    return { stats: { updated: doc ? 1 : 0 } }
-  }
-
-  async remove(): Promise<{ stats: { removed: number } }> {
-    this.db.record({ collection: this.name, op: 'doc.remove' })
-    await tick()
-    return { stats: { removed: this.db.docs(this.name).delete(this.id) ? 1 : 0 } }
+    checkExpressions(inner)
   }
 }
 
-export function createCloudDbStandin(): CloudDbStandin {
-  return new CloudDbStandin()
+export function createCloudDbStandin(options?: StandinOptions): CloudDbStandin {
+  return new CloudDbStandin(options)
 }

@@ -63,18 +63,18 @@ export function describeStoreContract(
 
     describe('memberships', () => {
       it('binds idempotently and reports joined only for the call that created it', async () => {
-        const first = await store.joinGroup(member('G1', 'alice'), KEY_LIST)
-        const second = await store.joinGroup(member('G1', 'alice', T0 + 5), KEY_LIST)
+        const first = await store.joinGroup(member('G1', 'alice'))
+        const second = await store.joinGroup(member('G1', 'alice', T0 + 5))
 
         expect(first.joined).toBe(true)
         expect(second.joined).toBe(false)
-        expect(second.membership).toEqual(member('G1', 'alice'))
+        expect(await store.getMembership('G1', 'alice')).toEqual(member('G1', 'alice'))
         expect(await store.countMembers('G1')).toBe(1)
       })
 
       it('lets exactly one of many concurrent binds of the same member create it', async () => {
         const results = await Promise.all(
-          Array.from({ length: 10 }, () => store.joinGroup(member('G1', 'alice'), KEY_LIST)),
+          Array.from({ length: 10 }, () => store.joinGroup(member('G1', 'alice'))),
         )
 
         expect(results.filter((result) => result.joined)).toHaveLength(1)
@@ -82,9 +82,9 @@ export function describeStoreContract(
       })
 
       it('lists a player memberships oldest first and counts members per group', async () => {
-        await store.joinGroup(member('G2', 'alice', T0 + 10), KEY_LIST)
-        await store.joinGroup(member('G1', 'alice', T0), KEY_LIST)
-        await store.joinGroup(member('G1', 'bob', T0), KEY_LIST)
+        await store.joinGroup(member('G2', 'alice', T0 + 10))
+        await store.joinGroup(member('G1', 'alice', T0))
+        await store.joinGroup(member('G1', 'bob', T0))
 
         const groups = await store.listMemberships('alice')
 
@@ -95,7 +95,7 @@ export function describeStoreContract(
       })
 
       it('leaving removes the membership and its ranking rows but keeps the player bests', async () => {
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
         await record(store, 'alice', 50, T0)
 
         const left = await store.leaveGroup('G1', 'alice')
@@ -103,17 +103,17 @@ export function describeStoreContract(
 
         expect([left, again]).toEqual([true, false])
         expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toBeNull()
-        await store.joinGroup(member('G1', 'alice', T0 + 1), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice', T0 + 1))
         expect(await store.getRankingEntry('G1', KEYS.all, 'alice')).toMatchObject({ score: 50 })
       })
     })
 
     describe('scores', () => {
       it('counts a score in every group, including groups joined later', async () => {
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
         await record(store, 'alice', 42, T0)
 
-        await store.joinGroup(member('G2', 'alice', T0 + 1000), KEY_LIST)
+        await store.joinGroup(member('G2', 'alice', T0 + 1000))
 
         for (const groupId of ['G1', 'G2']) {
           for (const key of KEY_LIST) {
@@ -128,7 +128,7 @@ export function describeStoreContract(
       })
 
       it('keeps the best per period: higher replaces, equal keeps the earlier achievement', async () => {
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
         const first = await record(store, 'alice', 60, T0)
         const lower = await record(store, 'alice', 10, T0 + 1000)
         const equal = await record(store, 'alice', 60, T0 + 2000)
@@ -148,7 +148,7 @@ export function describeStoreContract(
       })
 
       it('starts a new day key fresh while all-time keeps the best', async () => {
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
         await record(store, 'alice', 80, T0)
         const nextDay = T0 + 24 * 3600 * 1000
         const keys = periodKeys(nextDay)
@@ -211,7 +211,7 @@ export function describeStoreContract(
       })
 
       it('resumes an applied round idempotently', async () => {
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
         const { token } = await record(store, 'alice', 70, T0)
         const round = (await store.getRound(token))!
         const before = harness.dump()
@@ -223,8 +223,8 @@ export function describeStoreContract(
       })
 
       it('raises bests correctly under concurrent submissions of one player', async () => {
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
-        await store.joinGroup(member('G2', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
+        await store.joinGroup(member('G2', 'alice'))
         const scores = [5, 90, 33, 90, 12, 77]
 
         await Promise.all(scores.map((score, i) => record(store, 'alice', score, T0 + i)))
@@ -263,7 +263,7 @@ export function describeStoreContract(
 
     describe('rankings', () => {
       async function seedGroup(scores: Array<[string, number, number]>) {
-        for (const [openid] of scores) await store.joinGroup(member('G1', openid), KEY_LIST)
+        for (const [openid] of scores) await store.joinGroup(member('G1', openid))
         for (const [openid, score, at] of scores) await record(store, openid, score, at)
       }
 
@@ -275,7 +275,7 @@ export function describeStoreContract(
           ['dave', 50, T0 + 1],
           ['erin', 10, T0],
         ])
-        await store.joinGroup(member('G1', 'frank'), KEY_LIST) // member without a score
+        await store.joinGroup(member('G1', 'frank')) // member without a score
 
         const page = await store.getRankingPage({
           groupId: 'G1',
@@ -409,15 +409,31 @@ export function describeStoreContract(
         expect(nextWindow).toBe(true)
         expect(await store.takeRateLimit({ ...hit, bucket: 'startRound', limit: 0 })).toBe(false)
       })
+
+      it('peeks whether a hit would be admitted, writing nothing', async () => {
+        const hit = { openid: 'alice', bucket: 'submitScore', windowStart: 60_000, limit: 2 }
+        const fresh = await store.peekRateLimit(hit)
+        await store.takeRateLimit(hit)
+        const belowLimit = await store.peekRateLimit(hit)
+        await store.takeRateLimit(hit)
+        const before = harness.dump()
+
+        const full = await store.peekRateLimit(hit)
+        const nextWindow = await store.peekRateLimit({ ...hit, windowStart: 120_000 })
+
+        expect([fresh, belowLimit, full, nextWindow]).toEqual([true, true, false, true])
+        expect(harness.dump()).toEqual(before)
+        expect(await store.peekRateLimit({ ...hit, bucket: 'other', limit: 0 })).toBe(false)
+      })
     })
 
     describe('deleting a player', () => {
       it('removes everything about the player and nothing about others', async () => {
-        await store.joinGroup(member('G1', 'bob'), KEY_LIST)
+        await store.joinGroup(member('G1', 'bob'))
         await record(store, 'bob', 20, T0)
         await store.updateProfile('bob', { nickname: 'Bob' }, T0)
         const othersOnly = harness.dump()
-        await store.joinGroup(member('G1', 'alice'), KEY_LIST)
+        await store.joinGroup(member('G1', 'alice'))
         await record(store, 'alice', 30, T0)
         await store.updateProfile('alice', { nickname: 'Al' }, T0)
         await store.takeRateLimit({
