@@ -194,12 +194,21 @@ function authenticate(request: DingTalkRequest, deps: DingTalkDeps): Caller {
   return { userId: claims.userId, openid: playerIdOf(claims.corpId, claims.userId) }
 }
 
-async function loadRoster(groupId: string, ref: DingTalkGroupRef, deps: DingTalkDeps) {
+async function loadRoster(
+  groupId: string,
+  ref: DingTalkGroupRef,
+  deps: DingTalkDeps,
+  reread = false,
+) {
   const cache = (deps.cache ??= createDingTalkCache())
   const now = deps.actions.clock.now()
   const cached = cache.rosters.get(groupId) ?? null
-  if (cached !== null && rosterFresh(cached, now, deps.rosterMaxAgeMs ?? ROSTER_MAX_AGE_MS)) {
-    return cached
+  if (
+    !reread &&
+    cached !== null &&
+    rosterFresh(cached, now, deps.rosterMaxAgeMs ?? ROSTER_MAX_AGE_MS)
+  ) {
+    return { ...cached, fromCache: true }
   }
   const group =
     ref.kind === 'chat'
@@ -227,7 +236,7 @@ async function loadRoster(groupId: string, ref: DingTalkGroupRef, deps: DingTalk
     ownerName,
   }
   cache.rosters.set(groupId, roster)
-  return roster
+  return { ...roster, fromCache: false }
 }
 
 /** The roster of a group the caller must belong to; NOT_GROUP_MEMBER (nothing written) if not. */
@@ -237,7 +246,12 @@ async function memberRoster(
   caller: Caller,
   deps: DingTalkDeps,
 ) {
-  const roster = await loadRoster(groupId, ref, deps)
+  let roster = await loadRoster(groupId, ref, deps)
+  // Someone added to the group since the roster was cached is not turned away: a refusal is
+  // only ever decided on a roster read for this request.
+  if (!isRosterMember(roster, caller.userId) && roster.fromCache) {
+    roster = await loadRoster(groupId, ref, deps, true)
+  }
   if (!isRosterMember(roster, caller.userId)) {
     throw new Failure('NOT_GROUP_MEMBER', 'You are not (or no longer) in this DingTalk group.')
   }

@@ -357,6 +357,41 @@ describe('DingTalk entry: membership', () => {
   })
 })
 
+describe('DingTalk entry: membership of someone added to the group', () => {
+  test('a member added after the roster was cached enters at once; an outsider is refused after one fresh read', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const first = await w.login('u01')
+    await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, first)
+    w.local.standIn.addUser(LOCAL_DINGTALK.corpId, 'u13', '新同事')
+    w.local.standIn.addUser(LOCAL_DINGTALK.corpId, 'u14', '外人')
+    await w.local.addMember(group.chatId, 'u13')
+    const reads = () => w.local.standIn.calls('/v1.0/im/sceneGroups/members/batchQuery')
+    const before = reads()
+
+    // The cached roster is seconds old and does not list u13: it is read again, not trusted.
+    const newcomer = await w.login('u13')
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      newcomer,
+    )
+    expect(entered.ok).toBe(true)
+    expect(rows(entered)).toHaveLength(13)
+    expect(reads()).toBe(before + 1)
+
+    const outsider = await w.login('u14')
+    const denied = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      outsider,
+    )
+    expect(denied.error?.code).toBe('NOT_GROUP_MEMBER')
+    expect(reads()).toBe(before + 2)
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u14'))).toEqual([])
+  })
+})
+
 describe('DingTalk entry: bad input is a typed error and writes nothing', () => {
   async function expectNothingWritten(w: ReturnType<typeof world>, userId: string) {
     expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, userId))).toEqual([])
