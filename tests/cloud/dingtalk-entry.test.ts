@@ -392,6 +392,52 @@ describe('DingTalk entry: membership of someone added to the group', () => {
   })
 })
 
+describe('DingTalk entry: member names', () => {
+  test('a 60-member roster costs at most 20 name reads per request, each name is read once, and a re-read roster reads none', async () => {
+    const w = world()
+    const more = Array.from({ length: 48 }, (_, i) => `u${i + 13}`)
+    more.forEach((userId) =>
+      w.local.standIn.addUser(LOCAL_DINGTALK.corpId, userId, `同事${userId}`),
+    )
+    const ids = await w.local.createGroup('全员排行榜', 'u01', [...w.users, ...more])
+    const url = new URL(w.local.installCoolApp(ids.openConversationId, ENTRY))
+    const claim = {
+      corpId: LOCAL_DINGTALK.corpId,
+      openConversationId: url.searchParams.get(DINGTALK_ENTRY_QUERY.openConversationId),
+    }
+    const nameReads = () => w.local.standIn.calls('/topapi/v2/user/get')
+    const rosterReads = () => w.local.standIn.calls('/v1.0/im/sceneGroups/members/batchQuery')
+    // u01 is the owner and the caller; the free-login answer already named them.
+    const token = await w.login('u01')
+    const named = (answer: Answer) => rows(answer).filter((row) => row.nickname !== null).length
+
+    const entered = await w.post('/leaderboard', { action: 'enterGroup', dingtalk: claim }, token)
+    expect(rows(entered)).toHaveLength(60)
+    expect(nameReads()).toBe(20)
+    expect(named(entered)).toBe(21)
+    const groupId = (entered.data?.ranking as { groupId: string }).groupId
+
+    const perRead: number[] = []
+    const namedAfter: number[] = []
+    for (let read = 0; read < 3; read++) {
+      const before = nameReads()
+      const ranking = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+      perRead.push(nameReads() - before)
+      namedAfter.push(named(ranking))
+    }
+    expect(perRead).toEqual([20, 19, 0])
+    expect(namedAfter).toEqual([41, 60, 60])
+
+    // The roster is read again once stale; the names it lists are all known.
+    const rosters = rosterReads()
+    w.advance(3 * 60_000)
+    const again = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+    expect(rosterReads()).toBe(rosters + 1)
+    expect(nameReads()).toBe(59)
+    expect(named(again)).toBe(60)
+  })
+})
+
 describe('DingTalk entry: bad input is a typed error and writes nothing', () => {
   async function expectNothingWritten(w: ReturnType<typeof world>, userId: string) {
     expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, userId))).toEqual([])
