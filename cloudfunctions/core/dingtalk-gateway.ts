@@ -73,12 +73,21 @@ export interface DingTalkDeps {
 
 export interface DingTalkCache {
   rosters: Map<string, Roster>
+  /** chatid → its openConversationId (a fixed pair). */
+  openConversationIds: Map<string, string>
+  /** Store group id → the chatid it was entered by, to read its roster through `chat/get`. */
+  readers: Map<string, DingTalkGroupRef>
   /** userid → DingTalk name (null: none, or its read failed), until `expiresAt`. */
   names: Map<string, { name: string | null; expiresAt: number }>
 }
 
 export function createDingTalkCache(): DingTalkCache {
-  return { rosters: new Map(), names: new Map() }
+  return {
+    rosters: new Map(),
+    names: new Map(),
+    openConversationIds: new Map(),
+    readers: new Map(),
+  }
 }
 
 export interface DingTalkRequest {
@@ -294,8 +303,19 @@ async function memberRoster(
   return namedMembers(roster, caller.userId, deps)
 }
 
-function parseClaim(input: Fields, deps: DingTalkDeps): { groupId: string; ref: DingTalkGroupRef } {
-  const claim = requireObject(ownField(input, 'dingtalk'), 'dingtalk')
+/**
+ * A group claim (`dingtalk: { corpId, openConversationId | chatId }`) → the store's group id and
+ * how to read the roster. A group has one ranking however it is reached: a chatid (groups the
+ * app created, read through `chat/get`) is converted to its openConversationId server-side
+ * (`POST /v1.0/im/chat/{chatId}/convertToOpenConversationId`,
+ * https://open.dingtalk.com/document/orgapp/obtain-group-openconversationid), and the group id
+ * is always the openConversationId's. A chatid DingTalk does not know is NOT_A_GROUP (40016).
+ */
+async function resolveClaim(
+  value: unknown,
+  deps: DingTalkDeps,
+): Promise<{ groupId: string; read: DingTalkGroupRef }> {
+  const claim = requireObject(value, 'dingtalk')
   const corpId = stringField(claim, 'corpId', { max: ID_MAX_LENGTH })
   const cid = ownField(claim, 'openConversationId')
   const chat = ownField(claim, 'chatId')
@@ -305,16 +325,44 @@ function parseClaim(input: Fields, deps: DingTalkDeps): { groupId: string; ref: 
   if (corpId !== deps.corpId) {
     throw new Failure('NOT_A_GROUP', 'This group belongs to another organisation.')
   }
-  const ref: DingTalkGroupRef =
-    cid !== undefined
-      ? {
-          kind: 'scene',
-          openConversationId: parseString(cid, 'openConversationId', { max: ID_MAX_LENGTH }),
-        }
-      : { kind: 'chat', chatId: parseString(chat, 'chatId', { max: ID_MAX_LENGTH }) }
-  const groupId = groupIdOf(ref)
+  let read: DingTalkGroupRef
+  let openConversationId: string
+  if (cid !== undefined) {
+    openConversationId = parseString(cid, 'openConversationId', { max: ID_MAX_LENGTH })
+    read = { kind: 'scene', openConversationId }
+  } else {
+    const chatId = parseString(chat, 'chatId', { max: ID_MAX_LENGTH })
+    const cache = (deps.cache ??= createDingTalkCache())
+    // A chatid names one group for good: its conversion is kept for the instance's life.
+    openConversationId =
+      cache.openConversationIds.get(chatId) ?? (await deps.dingtalk.openConversationIdOf(chatId))
+    cache.openConversationIds.set(chatId, openConversationId)
+    read = { kind: 'chat', chatId }
+  }
+  const groupId = groupIdOf({ kind: 'scene', openConversationId })
   if (groupId === null) throw invalid('The group id is too long.')
-  return { groupId, ref }
+  return { groupId, read }
+}
+
+/**
+ * How to read the roster of a stored group id on `getRanking` and `group`: through `chat/get`
+ * when the request's claim (the client sends the chatid it was opened with) or an earlier
+ * `enterGroup` on this instance says the group was reached by its chatid, else through the
+ * scene-group API. `ddc_` ids (chatid groups entered before the conversion) read `chat/get`.
+ */
+async function rosterSource(
+  groupId: string,
+  input: Fields,
+  deps: DingTalkDeps,
+): Promise<DingTalkGroupRef | null> {
+  const ref = groupRefOf(groupId)
+  if (ref === null || ref.kind === 'chat') return ref
+  const claim = ownField(input, 'dingtalk')
+  if (claim !== undefined) {
+    const resolved = await resolveClaim(claim, deps)
+    if (resolved.groupId === groupId) return resolved.read
+  }
+  return (deps.cache ??= createDingTalkCache()).readers.get(groupId) ?? ref
 }
 
 /** Member keys of every scored row of one window, paged like the ranking itself. */
@@ -367,9 +415,10 @@ async function withRoster(
 }
 
 async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
-  const { groupId, ref } = parseClaim(input, deps)
+  const { groupId, read } = await resolveClaim(ownField(input, 'dingtalk'), deps)
   const { period, pageSize } = parseRankingWindow(input)
-  const roster = await memberRoster(groupId, ref, caller, deps)
+  const roster = await memberRoster(groupId, read, caller, deps)
+  if (read.kind === 'chat') (deps.cache ??= createDingTalkCache()).readers.set(groupId, read)
   const { store, clock, memberKeySalt } = deps.actions
   const now = clock.now()
   const keys = periodKeys(now)
@@ -403,7 +452,7 @@ async function call(request: DingTalkRequest, deps: DingTalkDeps): Promise<Envel
   if (action !== 'getRanking') return handle(input, routerCaller, deps.actions)
 
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const ref = groupRefOf(groupId)
+  const ref = await rosterSource(groupId, input, deps)
   // Not a DingTalk group id: the router answers (NOT_GROUP_MEMBER: DingTalk users join no other).
   if (ref === null) return handle(input, routerCaller, deps.actions)
   const roster = await memberRoster(groupId, ref, caller, deps)
@@ -425,7 +474,7 @@ async function groupInfo(
   const caller = authenticate(request, deps)
   const input = requireObject(request.body, 'The request')
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const ref = groupRefOf(groupId)
+  const ref = await rosterSource(groupId, input, deps)
   if (ref === null) throw new Failure('NOT_A_GROUP', 'Not a DingTalk group.')
   const roster = await memberRoster(groupId, ref, caller, deps)
   return ok({

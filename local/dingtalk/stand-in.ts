@@ -350,6 +350,14 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
     const app = tokenApp(token)
     if (!app) return v1Error(40001)
     if (!corps.has(app.corpId)) return v1Error(70001)
+    const convert = /^\/v1\.0\/im\/chat\/([^/]*)\/convertToOpenConversationId$/.exec(path)
+    if (convert) {
+      if (!app.permissions.has('qyapi_chat_read')) return v1Error(43007)
+      const group = groups.get(decodeURIComponent(convert[1]!))
+      // Any group of the app's corp, cool app or not: the chatid came from the server API.
+      if (!group || group.corpId !== app.corpId) return v1Error(40016)
+      return answer({ openConversationId: group.openConversationId })
+    }
     const cid = String(body.openConversationId ?? '')
     if (cid === '') return v1Error(49000)
     const group = byCid.get(cid)
