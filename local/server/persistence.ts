@@ -2,7 +2,8 @@
  * What `npm start` keeps under its data directory (`.data/` by default):
  *
  *   leaderboard.sqlite (+ -wal, -shm)  everything: the cloud function's store, and in tables of its
- *                                      own the WeChat stand-in, the app id and phone sessions
+ *                                      own the WeChat stand-in, the app id and phone sessions, and
+ *                                      the DingTalk stand-in
  *                                      (state-db.ts says why one file)
  *   files/                             uploaded avatars, served at /files/
  *   wechat.json, server.json           only in folders written before the stand-in moved into
