@@ -111,8 +111,15 @@ async function openEntry(api: Client, state: SimState, group: SimGroup, userId: 
 it('keeps the DingTalk demo group, every answered member, join and score across a SIGKILL mid-burst, and seeds no second demo', async () => {
   preview = await startPreview(dataDir)
   let api = client(preview.url)
-  const demo = await api.post<SimGroup>('/api/dingtalk-sim/demo', {})
+  // Two presses of the demo button at once build one group.
+  const [demo, twin] = await Promise.all([
+    api.post<SimGroup>('/api/dingtalk-sim/demo', {}),
+    api.post<SimGroup>('/api/dingtalk-sim/demo', {}),
+  ])
+  expect(twin.chatId).toBe(demo.chatId)
   const before = await api.state()
+  expect(before.groups).toHaveLength(1)
+  expect(before.users).toHaveLength(12)
   const demoBefore = before.groups.find((group) => group.chatId === demo.chatId)!
   expect(demoBefore.members).toHaveLength(12)
 
