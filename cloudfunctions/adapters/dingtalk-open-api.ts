@@ -19,8 +19,12 @@
  *            { openConversationId, coolAppCode, maxResults ≤ 1000, nextToken }
  *            → { memberUserIds, hasMore, nextToken }
  *            (request/response models: aliyun/dingtalk-sdk im_1_0 GetSceneGroupInfo and
- *            BatchQueryGroupMember). v1.0 APIs report failures as an HTTP status with
- *            `{ code, message }` instead of an errcode.
+ *            BatchQueryGroupMember).
+ * - cid:     POST api /v1.0/im/chat/{chatId}/convertToOpenConversationId (no body)
+ *            → { openConversationId }; permission 钉钉群基础信息读权限 (qyapi_chat_read)
+ *            https://open.dingtalk.com/document/orgapp/obtain-group-openconversationid
+ *            (aliyun/dingtalk-sdk im_1_0 ChatIdToOpenConversationId)
+ * v1.0 APIs report failures as an HTTP status with `{ code, message }` instead of an errcode.
  */
 import {
   DingTalkApiError,
@@ -276,6 +280,20 @@ export function createDingTalkOpenApi(options: DingTalkOpenApiOptions): DingTalk
         sceneGroupMembers(openConversationId, accessToken),
       )
       return { name: info.name, ownerUserId: info.ownerUserId, userIds }
+    },
+
+    async openConversationIdOf(chatId): Promise<string> {
+      const cid = await withToken('convertToOpenConversationId', async (accessToken) => {
+        const response = await options.fetch(
+          `${api}/v1.0/im/chat/${encodeURIComponent(chatId)}/convertToOpenConversationId`,
+          { method: 'POST', headers: { 'x-acs-dingtalk-access-token': accessToken } },
+        )
+        return v1Outcome(response.status, await response.json().catch(() => null), (parsed) =>
+          text(parsed.openConversationId),
+        )
+      })
+      if (cid === null) throw new DingTalkApiError('UNEXPECTED', 'no openConversationId')
+      return cid
     },
 
     async userName(userId): Promise<string | null> {

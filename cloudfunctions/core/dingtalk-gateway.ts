@@ -29,6 +29,9 @@ import {
   isRosterMember,
   issueSessionToken,
   mergeRoster,
+  NAME_FETCH_CONCURRENCY,
+  NAME_MAX_AGE_MS,
+  namesToFetch,
   playerIdOf,
   type Roster,
   ROSTER_MAX_AGE_MS,
@@ -69,11 +72,22 @@ export interface DingTalkDeps {
 }
 
 export interface DingTalkCache {
-  rosters: Map<string, Roster & { members: RosterMember[]; ownerName: string | null }>
+  rosters: Map<string, Roster>
+  /** chatid → its openConversationId (a fixed pair). */
+  openConversationIds: Map<string, string>
+  /** Store group id → the chatid it was entered by, to read its roster through `chat/get`. */
+  readers: Map<string, DingTalkGroupRef>
+  /** userid → DingTalk name (null: none, or its read failed), until `expiresAt`. */
+  names: Map<string, { name: string | null; expiresAt: number }>
 }
 
 export function createDingTalkCache(): DingTalkCache {
-  return { rosters: new Map() }
+  return {
+    rosters: new Map(),
+    names: new Map(),
+    openConversationIds: new Map(),
+    readers: new Map(),
+  }
 }
 
 export interface DingTalkRequest {
@@ -161,6 +175,11 @@ async function login(
   }
   const user = await deps.dingtalk.userByAuthCode(authCode)
   const now = deps.actions.clock.now()
+  // The free-login answer names the user: one name fewer to read for the rankings.
+  ;(deps.cache ??= createDingTalkCache()).names.set(user.userId, {
+    name: user.name,
+    expiresAt: now + NAME_MAX_AGE_MS,
+  })
   const expiresAt = now + SESSION_TTL_MS
   const openid = playerIdOf(deps.corpId, user.userId)
   // DingTalk names are real names: a member who never set a nickname is shown by it.
@@ -194,40 +213,75 @@ function authenticate(request: DingTalkRequest, deps: DingTalkDeps): Caller {
   return { userId: claims.userId, openid: playerIdOf(claims.corpId, claims.userId) }
 }
 
-async function loadRoster(groupId: string, ref: DingTalkGroupRef, deps: DingTalkDeps) {
+async function loadRoster(
+  groupId: string,
+  ref: DingTalkGroupRef,
+  deps: DingTalkDeps,
+  reread = false,
+): Promise<Roster & { fromCache: boolean }> {
   const cache = (deps.cache ??= createDingTalkCache())
   const now = deps.actions.clock.now()
   const cached = cache.rosters.get(groupId) ?? null
-  if (cached !== null && rosterFresh(cached, now, deps.rosterMaxAgeMs ?? ROSTER_MAX_AGE_MS)) {
-    return cached
+  if (
+    !reread &&
+    cached !== null &&
+    rosterFresh(cached, now, deps.rosterMaxAgeMs ?? ROSTER_MAX_AGE_MS)
+  ) {
+    return { ...cached, fromCache: true }
   }
   const group =
     ref.kind === 'chat'
       ? await deps.dingtalk.getChat(ref.chatId)
       : await deps.dingtalk.getSceneGroup(ref.openConversationId)
-  const names = new Map((cached?.members ?? []).map((member) => [member.userId, member.name]))
-  const members: RosterMember[] = []
-  for (const userId of group.userIds) {
-    members.push({
-      userId,
-      name: names.has(userId) ? names.get(userId)! : await deps.dingtalk.userName(userId),
-    })
-  }
-  const ownerName =
-    group.ownerUserId === null
-      ? null
-      : (members.find((member) => member.userId === group.ownerUserId)?.name ??
-        (await deps.dingtalk.userName(group.ownerUserId)))
-  const roster = {
+  const roster: Roster = {
     name: group.name,
     ownerUserId: group.ownerUserId,
     userIds: group.userIds,
     fetchedAt: now,
-    members,
-    ownerName,
   }
   cache.rosters.set(groupId, roster)
-  return roster
+  return { ...roster, fromCache: false }
+}
+
+/**
+ * The roster's members with their DingTalk names. DingTalk has no call that names many users at
+ * once (`topapi/v2/user/get` takes one userid; the department lists cover departments, not a
+ * group), and its own advice is to cache what that call answers. So names are cached per
+ * instance for a day, and one request reads at most `NAME_FETCHES_PER_READ` missing ones, the
+ * owner's and the caller's first: a roster of any size costs a bounded number of calls, and the
+ * rest of a large group's names arrive over the next reads (shown without a name until then).
+ */
+async function namedMembers(roster: Roster, callerUserId: string, deps: DingTalkDeps) {
+  const cache = (deps.cache ??= createDingTalkCache())
+  const now = deps.actions.clock.now()
+  const known = (userId: string) => {
+    const entry = cache.names.get(userId)
+    return entry !== undefined && entry.expiresAt > now
+  }
+  const wanted = namesToFetch(
+    [...(roster.ownerUserId === null ? [] : [roster.ownerUserId]), callerUserId, ...roster.userIds],
+    known,
+  )
+  for (let start = 0; start < wanted.length; start += NAME_FETCH_CONCURRENCY) {
+    await Promise.all(
+      wanted.slice(start, start + NAME_FETCH_CONCURRENCY).map(async (userId) => {
+        try {
+          const name = await deps.dingtalk.userName(userId)
+          cache.names.set(userId, { name, expiresAt: now + NAME_MAX_AGE_MS })
+        } catch (error) {
+          if (!(error instanceof DingTalkApiError)) throw error
+          // A name is not worth failing the ranking for; try again after a while.
+          cache.names.set(userId, { name: null, expiresAt: now + ROSTER_MAX_AGE_MS })
+        }
+      }),
+    )
+  }
+  const nameOf = (userId: string) => cache.names.get(userId)?.name ?? null
+  return {
+    ...roster,
+    members: roster.userIds.map((userId): RosterMember => ({ userId, name: nameOf(userId) })),
+    ownerName: roster.ownerUserId === null ? null : nameOf(roster.ownerUserId),
+  }
 }
 
 /** The roster of a group the caller must belong to; NOT_GROUP_MEMBER (nothing written) if not. */
@@ -237,15 +291,31 @@ async function memberRoster(
   caller: Caller,
   deps: DingTalkDeps,
 ) {
-  const roster = await loadRoster(groupId, ref, deps)
+  let roster = await loadRoster(groupId, ref, deps)
+  // Someone added to the group since the roster was cached is not turned away: a refusal is
+  // only ever decided on a roster read for this request.
+  if (!isRosterMember(roster, caller.userId) && roster.fromCache) {
+    roster = await loadRoster(groupId, ref, deps, true)
+  }
   if (!isRosterMember(roster, caller.userId)) {
     throw new Failure('NOT_GROUP_MEMBER', 'You are not (or no longer) in this DingTalk group.')
   }
-  return roster
+  return namedMembers(roster, caller.userId, deps)
 }
 
-function parseClaim(input: Fields, deps: DingTalkDeps): { groupId: string; ref: DingTalkGroupRef } {
-  const claim = requireObject(ownField(input, 'dingtalk'), 'dingtalk')
+/**
+ * A group claim (`dingtalk: { corpId, openConversationId | chatId }`) → the store's group id and
+ * how to read the roster. A group has one ranking however it is reached: a chatid (groups the
+ * app created, read through `chat/get`) is converted to its openConversationId server-side
+ * (`POST /v1.0/im/chat/{chatId}/convertToOpenConversationId`,
+ * https://open.dingtalk.com/document/orgapp/obtain-group-openconversationid), and the group id
+ * is always the openConversationId's. A chatid DingTalk does not know is NOT_A_GROUP (40016).
+ */
+async function resolveClaim(
+  value: unknown,
+  deps: DingTalkDeps,
+): Promise<{ groupId: string; read: DingTalkGroupRef }> {
+  const claim = requireObject(value, 'dingtalk')
   const corpId = stringField(claim, 'corpId', { max: ID_MAX_LENGTH })
   const cid = ownField(claim, 'openConversationId')
   const chat = ownField(claim, 'chatId')
@@ -255,16 +325,44 @@ function parseClaim(input: Fields, deps: DingTalkDeps): { groupId: string; ref: 
   if (corpId !== deps.corpId) {
     throw new Failure('NOT_A_GROUP', 'This group belongs to another organisation.')
   }
-  const ref: DingTalkGroupRef =
-    cid !== undefined
-      ? {
-          kind: 'scene',
-          openConversationId: parseString(cid, 'openConversationId', { max: ID_MAX_LENGTH }),
-        }
-      : { kind: 'chat', chatId: parseString(chat, 'chatId', { max: ID_MAX_LENGTH }) }
-  const groupId = groupIdOf(ref)
+  let read: DingTalkGroupRef
+  let openConversationId: string
+  if (cid !== undefined) {
+    openConversationId = parseString(cid, 'openConversationId', { max: ID_MAX_LENGTH })
+    read = { kind: 'scene', openConversationId }
+  } else {
+    const chatId = parseString(chat, 'chatId', { max: ID_MAX_LENGTH })
+    const cache = (deps.cache ??= createDingTalkCache())
+    // A chatid names one group for good: its conversion is kept for the instance's life.
+    openConversationId =
+      cache.openConversationIds.get(chatId) ?? (await deps.dingtalk.openConversationIdOf(chatId))
+    cache.openConversationIds.set(chatId, openConversationId)
+    read = { kind: 'chat', chatId }
+  }
+  const groupId = groupIdOf({ kind: 'scene', openConversationId })
   if (groupId === null) throw invalid('The group id is too long.')
-  return { groupId, ref }
+  return { groupId, read }
+}
+
+/**
+ * How to read the roster of a stored group id on `getRanking` and `group`: through `chat/get`
+ * when the request's claim (the client sends the chatid it was opened with) or an earlier
+ * `enterGroup` on this instance says the group was reached by its chatid, else through the
+ * scene-group API. `ddc_` ids (chatid groups entered before the conversion) read `chat/get`.
+ */
+async function rosterSource(
+  groupId: string,
+  input: Fields,
+  deps: DingTalkDeps,
+): Promise<DingTalkGroupRef | null> {
+  const ref = groupRefOf(groupId)
+  if (ref === null || ref.kind === 'chat') return ref
+  const claim = ownField(input, 'dingtalk')
+  if (claim !== undefined) {
+    const resolved = await resolveClaim(claim, deps)
+    if (resolved.groupId === groupId) return resolved.read
+  }
+  return (deps.cache ??= createDingTalkCache()).readers.get(groupId) ?? ref
 }
 
 /** Member keys of every scored row of one window, paged like the ranking itself. */
@@ -317,9 +415,10 @@ async function withRoster(
 }
 
 async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
-  const { groupId, ref } = parseClaim(input, deps)
+  const { groupId, read } = await resolveClaim(ownField(input, 'dingtalk'), deps)
   const { period, pageSize } = parseRankingWindow(input)
-  const roster = await memberRoster(groupId, ref, caller, deps)
+  const roster = await memberRoster(groupId, read, caller, deps)
+  if (read.kind === 'chat') (deps.cache ??= createDingTalkCache()).readers.set(groupId, read)
   const { store, clock, memberKeySalt } = deps.actions
   const now = clock.now()
   const keys = periodKeys(now)
@@ -353,7 +452,7 @@ async function call(request: DingTalkRequest, deps: DingTalkDeps): Promise<Envel
   if (action !== 'getRanking') return handle(input, routerCaller, deps.actions)
 
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const ref = groupRefOf(groupId)
+  const ref = await rosterSource(groupId, input, deps)
   // Not a DingTalk group id: the router answers (NOT_GROUP_MEMBER: DingTalk users join no other).
   if (ref === null) return handle(input, routerCaller, deps.actions)
   const roster = await memberRoster(groupId, ref, caller, deps)
@@ -375,7 +474,7 @@ async function groupInfo(
   const caller = authenticate(request, deps)
   const input = requireObject(request.body, 'The request')
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const ref = groupRefOf(groupId)
+  const ref = await rosterSource(groupId, input, deps)
   if (ref === null) throw new Failure('NOT_A_GROUP', 'Not a DingTalk group.')
   const roster = await memberRoster(groupId, ref, caller, deps)
   return ok({

@@ -49,6 +49,11 @@ export interface DingTalkOpenApi {
   getChat(chatId: string): Promise<DingTalkGroup>
   /** A group with the cool app installed (`/v1.0/im/sceneGroups/query` + `members/batchQuery`). */
   getSceneGroup(openConversationId: string): Promise<DingTalkGroup>
+  /**
+   * The openConversationId of a group known by its chatid
+   * (`POST /v1.0/im/chat/{chatId}/convertToOpenConversationId`).
+   */
+  openConversationIdOf(chatId: string): Promise<string>
   /** A user's display name (`POST /topapi/v2/user/get`); null when DingTalk has none. */
   userName(userId: string): Promise<string | null>
 }

@@ -87,6 +87,30 @@ export function isRosterMember(roster: Roster, userId: string): boolean {
   return roster.userIds.includes(userId)
 }
 
+/** At most this many user names are read from DingTalk while answering one request. */
+export const NAME_FETCHES_PER_READ = 20
+/** Name reads in flight at once (DingTalk limits an app's calls per second). */
+export const NAME_FETCH_CONCURRENCY = 5
+/** How long a user's DingTalk name is reused; names rarely change. */
+export const NAME_MAX_AGE_MS = 24 * 60 * 60_000
+
+/**
+ * Which names to read now: the first `limit` distinct userids in `ordered` (owner, caller, then
+ * roster order) whose name is not `known`.
+ */
+export function namesToFetch(
+  ordered: readonly string[],
+  known: (userId: string) => boolean,
+  limit = NAME_FETCHES_PER_READ,
+): string[] {
+  const wanted: string[] = []
+  for (const userId of new Set(ordered)) {
+    if (wanted.length >= limit) break
+    if (!known(userId)) wanted.push(userId)
+  }
+  return wanted
+}
+
 /** Bounded retry of DingTalk's "system busy" (-1): delays before attempt 2, 3, … */
 export const BUSY_RETRY_DELAYS_MS = [200, 800] as const
 

@@ -11,8 +11,12 @@
  *                                     the simulator: corp users, groups created through the
  *                                     create-chat API with the cool app installed, free-login codes
  *
- * The stand-in lives in memory: DingTalk users and groups start over on each `npm start` (scores
- * stay in SQLite).
+ * The stand-in's corps, users, apps and groups live in the same SQLite file as the scores (table
+ * `dingtalk_records`, see local/server/state-db.ts), each change committed before the call that
+ * made it returns; every answer to a POST waits until what it wrote is on disk. The simulator's
+ * group list is the stand-in's groups of the local corp, so it lasts with them. Access tokens and
+ * free-login codes stay in memory: after a restart the adapter fetches a new token and a phone
+ * asks for a new code, as they would after expiring.
  */
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -31,8 +35,11 @@ import {
   sendText,
   stringField,
 } from '../server/http-util'
+import { openDingTalkStateStore } from '../server/state-db'
 import { serveFile } from '../server/static-files'
 import { createLocalDingTalk, LOCAL_DINGTALK } from './local-entry'
+import type { DingTalkSnapshot } from './snapshot'
+import { createDingTalkStandIn } from './stand-in'
 
 export const DINGTALK_APP_PREFIX = '/app-dd/'
 const SIMULATOR_DIR = join(__dirname, 'simulator')
@@ -60,6 +67,10 @@ export interface DingTalkPreviewOptions {
   memberKeySalt: string
   /** The H5 DingTalk build (normally `dist/h5-dd`). */
   appDir: string
+  /** The stand-in's stored state (start-up inspection read and checked it); null: none yet. */
+  snapshot: DingTalkSnapshot | null
+  /** Resolves once everything committed to the database so far is on disk (`WalSync`). */
+  durable(): Promise<void>
 }
 
 interface SimGroup {
@@ -71,12 +82,25 @@ interface SimGroup {
 
 export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
   const store = openSqliteStore({ filename: options.databasePath })
-  const local = createLocalDingTalk({
-    store,
-    clock: { now: options.clock },
-    memberKeySalt: options.memberKeySalt,
+  const stateStore = openDingTalkStateStore(options.databasePath)
+  // A new world's format mark, corp and app are stored together, or not at all.
+  const local = stateStore.atomically(() => {
+    if (options.snapshot === null) stateStore.writeFormat()
+    return createLocalDingTalk({
+      store,
+      clock: { now: options.clock },
+      memberKeySalt: options.memberKeySalt,
+      standIn: createDingTalkStandIn({
+        now: options.clock,
+        snapshot: options.snapshot ?? undefined,
+        onChange: (records) => stateStore.commit(records),
+      }),
+    })
   })
-  const groups: SimGroup[] = []
+  // A crash between a group's creation and its cool-app install left it without its entry.
+  for (const group of local.standIn.groups(LOCAL_DINGTALK.corpId)) {
+    local.installCoolApp(group.openConversationId, DINGTALK_APP_PREFIX)
+  }
   const simulatorScript = (
     await build({
       entryPoints: [join(SIMULATOR_DIR, 'simulator.ts')],
@@ -88,48 +112,72 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     })
   ).outputFiles[0]!.text
   const jsapiScript = readFileSync(join(SIMULATOR_DIR, 'jsapi.js'), 'utf8')
-  let users = 0
 
   const addUser = (name: string): string => {
-    users += 1
-    const userId = `user${String(users).padStart(3, '0')}`
+    const taken = new Set(local.standIn.users(LOCAL_DINGTALK.corpId).map((user) => user.userId))
+    let serial = taken.size + 1
+    while (taken.has(`user${String(serial).padStart(3, '0')}`)) serial += 1
+    const userId = `user${String(serial).padStart(3, '0')}`
     local.standIn.addUser(LOCAL_DINGTALK.corpId, userId, name)
     return userId
   }
+
+  /** The simulator's groups: the local corp's, in the order they were created. */
+  const simGroups = (): SimGroup[] =>
+    local.standIn.groups(LOCAL_DINGTALK.corpId).map((group) => ({
+      chatId: group.chatId,
+      openConversationId: group.openConversationId,
+      name: group.name,
+      entryUrl: local.standIn.entryUrl(group.openConversationId, DINGTALK_APP_PREFIX)!,
+    }))
 
   const addGroup = async (name: string, owner: string, members: string[]): Promise<SimGroup> => {
     const ids = await local.createGroup(name, owner, members)
     // The cool app installed into the group: its app-bar entry opens this URL.
     const entryUrl = local.installCoolApp(ids.openConversationId, DINGTALK_APP_PREFIX)
-    const group = { ...ids, name, entryUrl }
-    groups.push(group)
-    return group
+    return { ...ids, name, entryUrl }
   }
 
   const state = () => ({
     corpId: LOCAL_DINGTALK.corpId,
     users: local.standIn.users(LOCAL_DINGTALK.corpId),
-    groups: groups.map((group) => {
+    groups: simGroups().map((group) => {
       const live = local.standIn.group(group.chatId)
       return { ...group, owner: live?.owner ?? null, members: live?.members ?? [] }
     }),
   })
 
+  let seeding: Promise<SimGroup> | null = null
+  /** One seed at a time: two presses of the button must not build two demo groups. */
+  const seedDemo = async (): Promise<SimGroup> => {
+    while (seeding) await seeding.catch(() => undefined)
+    seeding = seedDemoOnce()
+    try {
+      return await seeding
+    } finally {
+      seeding = null
+    }
+  }
+
   /** Twelve members; five of them open the group's entry and play a round. */
-  const seedDemo = async () => {
-    const existing = groups.find((group) => group.name === DEMO_DINGTALK_GROUP)
+  const seedDemoOnce = async (): Promise<SimGroup> => {
+    const existing = simGroups().find((group) => group.name === DEMO_DINGTALK_GROUP)
     if (existing) return existing
-    const ids = DEMO_NAMES.map((name) => addUser(name))
+    // Demo members a seed cut short by a crash already created are used again.
+    const known = new Map(
+      local.standIn.users(LOCAL_DINGTALK.corpId).map((user) => [user.name, user.userId]),
+    )
+    const ids = DEMO_NAMES.map((name) => known.get(name) ?? addUser(name))
     const group = await addGroup(DEMO_DINGTALK_GROUP, ids[0]!, ids)
     let now = options.clock()
-    const seeding = createLocalDingTalk({
+    const seedEntry = createLocalDingTalk({
       store,
       clock: { now: () => now },
       memberKeySalt: options.memberKeySalt,
       standIn: local.standIn,
     })
     const post = async (path: string, body: unknown, token?: string) => {
-      const result = await seeding.main({
+      const result = await seedEntry.main({
         path,
         httpMethod: 'POST',
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -172,8 +220,15 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       headers: { authorization: request.headers.authorization },
       body: body.toString('utf8'),
     })
+    await options.durable()
     response.writeHead(result.statusCode, result.headers)
     response.end(result.body)
+  }
+
+  /** An answer to a POST is sent only once what the request wrote is on disk. */
+  const reply = async (response: ServerResponse, status: number, body: unknown) => {
+    await options.durable()
+    sendJson(response, status, body)
   }
 
   const simRoutes: Record<
@@ -183,7 +238,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     'GET /api/dingtalk-sim/state': async (_request, response) => sendJson(response, 200, state()),
     'POST /api/dingtalk-sim/users': async (request, response) => {
       const body = await readJsonObject(request)
-      sendJson(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
+      await reply(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
     },
     'POST /api/dingtalk-sim/groups': async (request, response) => {
       const body = await readJsonObject(request)
@@ -193,7 +248,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
         stringField(body, 'owner'),
         members,
       )
-      sendJson(response, 201, group)
+      await reply(response, 201, group)
     },
     'POST /api/dingtalk-sim/members': async (request, response) => {
       const body = await readJsonObject(request)
@@ -201,11 +256,11 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       const userId = stringField(body, 'userId')
       if (body.remove === true) await local.removeMember(chatId, userId)
       else await local.addMember(chatId, userId)
-      sendJson(response, 200, state())
+      await reply(response, 200, state())
     },
     'POST /api/dingtalk-sim/demo': async (request, response) => {
       await readJsonObject(request)
-      sendJson(response, 200, await seedDemo())
+      await reply(response, 200, await seedDemo())
     },
     // What the DingTalk client answers to `dd.getAuthCode` for the user signed in on a phone.
     'POST /api/dingtalk-sim/auth-code': async (request, response) => {
@@ -285,8 +340,10 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       }
       return false
     },
-    close() {
+    async close() {
+      while (seeding) await seeding.catch(() => undefined)
       store.close()
+      stateStore.close()
     },
   }
 }

@@ -5,10 +5,21 @@
  * `POST /chat/update`), cool-app installs that answer the group's entry URL, free-login codes
  * (single use, 5 minutes), access tokens with expiry, and every error code of seed 004 on demand
  * plus a busy mode. Shapes follow the docs cited in `cloudfunctions/adapters/dingtalk-open-api.ts`.
+ *
+ * Corps, users, apps and groups last (`snapshot` in, `onChange` out, see snapshot.ts); access
+ * tokens, free-login codes, injected failures and call counts live in memory only.
  */
 import { randomBytes } from 'node:crypto'
 
 import { DINGTALK_ENTRY_QUERY } from '../../src/core/dingtalk-contract'
+import {
+  type DingTalkCollection,
+  type DingTalkRecord,
+  type DingTalkSnapshot,
+  type StoredApp,
+  type StoredGroup,
+  userKey,
+} from './snapshot'
 
 export const AUTH_CODE_TTL_MS = 5 * 60_000
 export const TOKEN_TTL_S = 7200
@@ -31,6 +42,8 @@ interface Group {
   members: string[]
   /** Cool apps installed into the group. */
   coolApps: Set<string>
+  /** Creation order: 1, 2, … */
+  seq: number
 }
 
 interface Token {
@@ -47,6 +60,15 @@ interface AuthCode {
 
 export interface StandInOptions {
   now?: () => number
+  /** The lasting state to start from (already checked, see `dingTalkSnapshotFromRecords`). */
+  snapshot?: DingTalkSnapshot
+  /**
+   * Called before a call that changed corps, users, apps or groups returns (for `fetch`: before
+   * its answer is handed back), with the records it wrote. A store that commits them here is
+   * never behind what anyone was told. If it throws, the call throws and the records are offered
+   * again with the next change.
+   */
+  onChange?: (records: DingTalkRecord[]) => void
 }
 
 /** A legacy errcode, or a v1.0 HTTP failure. */
@@ -109,6 +131,101 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
   let busyCalls = 0
   const counts = new Map<string, number>()
   let serial = 0
+  /** Records changed since the last successful `onChange`. */
+  const dirty = new Map<DingTalkCollection, Set<string>>()
+
+  for (const [corpId, corp] of Object.entries(options.snapshot?.corps ?? {})) {
+    corps.set(corpId, { name: corp.name, users: new Map() })
+  }
+  for (const user of Object.values(options.snapshot?.users ?? {})) {
+    corps.get(user.corpId)?.users.set(user.userId, user.name)
+  }
+  for (const [appKey, app] of Object.entries(options.snapshot?.apps ?? {})) {
+    apps.set(appKey, { ...app, appKey, permissions: new Set(app.permissions) })
+  }
+  for (const [chatId, stored] of Object.entries(options.snapshot?.groups ?? {})) {
+    const group: Group = {
+      ...stored,
+      chatId,
+      members: [...stored.members],
+      coolApps: new Set(stored.coolApps),
+    }
+    groups.set(chatId, group)
+    byCid.set(group.openConversationId, group)
+  }
+
+  const touch = (collection: DingTalkCollection, key: string): void => {
+    let keys = dirty.get(collection)
+    if (!keys) dirty.set(collection, (keys = new Set()))
+    keys.add(key)
+  }
+  const touchGroup = (group: Group) => touch('groups', group.chatId)
+
+  function recordValue(collection: DingTalkCollection, key: string): unknown {
+    switch (collection) {
+      case 'corps': {
+        const corp = corps.get(key)
+        return corp ? { name: corp.name } : undefined
+      }
+      case 'users': {
+        const [corpId, userId] = JSON.parse(key) as [string, string]
+        const name = corps.get(corpId)?.users.get(userId)
+        return name === undefined ? undefined : { corpId, userId, name }
+      }
+      case 'apps': {
+        const app = apps.get(key)
+        if (!app) return undefined
+        const stored: StoredApp = {
+          appSecret: app.appSecret,
+          corpId: app.corpId,
+          coolAppCode: app.coolAppCode,
+          permissions: [...app.permissions],
+        }
+        return stored
+      }
+      case 'groups': {
+        const group = groups.get(key)
+        if (!group) return undefined
+        const stored: StoredGroup = {
+          openConversationId: group.openConversationId,
+          corpId: group.corpId,
+          name: group.name,
+          owner: group.owner,
+          members: [...group.members],
+          coolApps: [...group.coolApps],
+          seq: group.seq,
+        }
+        return stored
+      }
+    }
+  }
+
+  /** Hands what changed to `onChange`; runs on the way out of every call. */
+  function commit(): void {
+    if (!options.onChange || dirty.size === 0) {
+      dirty.clear()
+      return
+    }
+    const records: DingTalkRecord[] = []
+    for (const [collection, keys] of dirty) {
+      for (const key of keys) {
+        const value = recordValue(collection, key)
+        records.push({ collection, key, value: value === undefined ? null : JSON.stringify(value) })
+      }
+    }
+    options.onChange(records)
+    dirty.clear()
+  }
+
+  function committing<A extends unknown[], R>(method: (...args: A) => R): (...args: A) => R {
+    return (...args) => {
+      try {
+        return method(...args)
+      } finally {
+        commit()
+      }
+    }
+  }
 
   const id = (prefix: string) =>
     `${prefix}${(++serial).toString(36)}${randomBytes(6).toString('hex')}`
@@ -195,9 +312,11 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
           owner,
           members: [...new Set([owner, ...members])],
           coolApps: new Set(),
+          seq: groups.size + 1,
         }
         groups.set(group.chatId, group)
         byCid.set(group.openConversationId, group)
+        touchGroup(group)
         return answer({
           errcode: 0,
           errmsg: 'ok',
@@ -213,7 +332,11 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
         const remove = new Set(
           Array.isArray(body.del_useridlist) ? body.del_useridlist.map(String) : [],
         )
+        if (add.some((user) => !corp.users.has(user))) {
+          return answer({ errcode: 60121, errmsg: '找不到该用户' })
+        }
         group.members = [...new Set([...group.members, ...add])].filter((user) => !remove.has(user))
+        touchGroup(group)
         return answer({ errcode: 0, errmsg: 'ok' })
       }
       default:
@@ -227,6 +350,14 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
     const app = tokenApp(token)
     if (!app) return v1Error(40001)
     if (!corps.has(app.corpId)) return v1Error(70001)
+    const convert = /^\/v1\.0\/im\/chat\/([^/]*)\/convertToOpenConversationId$/.exec(path)
+    if (convert) {
+      if (!app.permissions.has('qyapi_chat_read')) return v1Error(43007)
+      const group = groups.get(decodeURIComponent(convert[1]!))
+      // Any group of the app's corp, cool app or not: the chatid came from the server API.
+      if (!group || group.corpId !== app.corpId) return v1Error(40016)
+      return answer({ openConversationId: group.openConversationId })
+    }
     const cid = String(body.openConversationId ?? '')
     if (cid === '') return v1Error(49000)
     const group = byCid.get(cid)
@@ -275,34 +406,57 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
           return answer({ errcode: 40035, errmsg: '不合法的参数' }, 400)
         }
       }
-      if (path.startsWith('/v1.0/')) {
-        return v1(path, init.headers?.['x-acs-dingtalk-access-token'] ?? null, body)
+      try {
+        if (path.startsWith('/v1.0/')) {
+          return await v1(path, init.headers?.['x-acs-dingtalk-access-token'] ?? null, body)
+        }
+        return await legacy(path, parsed, body)
+      } finally {
+        // Stored before the answer reaches the caller, which may write cloud rows on it.
+        commit()
       }
-      return legacy(path, parsed, body)
     },
 
     /** Idempotent: a second call keeps the corp's users. */
-    createCorp(corpId: string, name: string) {
-      if (!corps.has(corpId)) corps.set(corpId, { name, users: new Map() })
-    },
+    createCorp: committing((corpId: string, name: string) => {
+      if (corps.has(corpId)) return
+      corps.set(corpId, { name, users: new Map() })
+      touch('corps', corpId)
+    }),
 
     /** Idempotent: a second call keeps the app's permissions. */
-    createApp(app: { appKey: string; appSecret: string; corpId: string; coolAppCode: string }) {
-      if (apps.has(app.appKey)) return
-      apps.set(app.appKey, { ...app, permissions: new Set(['qyapi_base', 'qyapi_chat_read']) })
-    },
+    createApp: committing(
+      (app: { appKey: string; appSecret: string; corpId: string; coolAppCode: string }) => {
+        if (apps.has(app.appKey)) return
+        apps.set(app.appKey, { ...app, permissions: new Set(['qyapi_base', 'qyapi_chat_read']) })
+        touch('apps', app.appKey)
+      },
+    ),
 
-    revokePermission(appKey: string, permission: string) {
-      apps.get(appKey)?.permissions.delete(permission)
-    },
+    revokePermission: committing((appKey: string, permission: string) => {
+      if (apps.get(appKey)?.permissions.delete(permission)) touch('apps', appKey)
+    }),
 
-    removeCorp(corpId: string) {
+    /** The corp leaves DingTalk, with its users and groups. */
+    removeCorp: committing((corpId: string) => {
+      const corp = corps.get(corpId)
+      if (!corp) return
+      for (const userId of corp.users.keys()) touch('users', userKey(corpId, userId))
+      for (const group of [...groups.values()].filter((g) => g.corpId === corpId)) {
+        groups.delete(group.chatId)
+        byCid.delete(group.openConversationId)
+        touchGroup(group)
+      }
       corps.delete(corpId)
-    },
+      touch('corps', corpId)
+    }),
 
-    addUser(corpId: string, userId: string, name: string) {
-      corps.get(corpId)?.users.set(userId, name)
-    },
+    addUser: committing((corpId: string, userId: string, name: string) => {
+      const corp = corps.get(corpId)
+      if (!corp) return
+      corp.users.set(userId, name)
+      touch('users', userKey(corpId, userId))
+    }),
 
     users(corpId: string): Array<{ userId: string; name: string }> {
       return [...(corps.get(corpId)?.users ?? new Map<string, string>())].map(([userId, name]) => ({
@@ -319,24 +473,39 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
     },
 
     /**
-     * Installs the app's cool app into a group and answers the entry URL with DingTalk's
+     * Installs the app's cool app into a group (once) and answers the entry URL with DingTalk's
      * placeholders filled ($CORPID$, $ENCCID$), as the group's app bar opens it.
      */
-    installCoolApp(appKey: string, openConversationId: string, entryBase: string): string {
-      const app = apps.get(appKey)
+    installCoolApp: committing(
+      (appKey: string, openConversationId: string, entryBase: string): string => {
+        const app = apps.get(appKey)
+        const group = byCid.get(openConversationId)
+        if (!app || !group || group.corpId !== app.corpId) throw new Error('no such app or group')
+        if (!group.coolApps.has(app.coolAppCode)) {
+          group.coolApps.add(app.coolAppCode)
+          touchGroup(group)
+        }
+        return entryUrl(group, entryBase)
+      },
+    ),
+
+    /** The entry URL of a group's cool app, as `installCoolApp` answered it. */
+    entryUrl(openConversationId: string, entryBase: string): string | null {
       const group = byCid.get(openConversationId)
-      if (!app || !group || group.corpId !== app.corpId) throw new Error('no such app or group')
-      group.coolApps.add(app.coolAppCode)
-      const query = new URLSearchParams({
-        [DINGTALK_ENTRY_QUERY.corpId]: group.corpId,
-        [DINGTALK_ENTRY_QUERY.openConversationId]: group.openConversationId,
-      })
-      return `${entryBase}${entryBase.includes('?') ? '&' : '?'}${query.toString()}`
+      return group ? entryUrl(group, entryBase) : null
     },
 
     group(chatIdOrCid: string) {
       const group = groups.get(chatIdOrCid) ?? byCid.get(chatIdOrCid)
       return group ? { ...group, members: [...group.members] } : null
+    },
+
+    /** The corp's groups, in the order they were created. */
+    groups(corpId: string) {
+      return [...groups.values()]
+        .filter((group) => group.corpId === corpId)
+        .sort((a, b) => a.seq - b.seq)
+        .map((group) => ({ ...group, members: [...group.members] }))
     },
 
     /** Answers `errcode` (or its v1.0 form) to the next call(s) of `path`. */
@@ -361,6 +530,14 @@ export function createDingTalkStandIn(options: StandInOptions = {}) {
     },
   }
   return standIn
+}
+
+function entryUrl(group: Group, entryBase: string): string {
+  const query = new URLSearchParams({
+    [DINGTALK_ENTRY_QUERY.corpId]: group.corpId,
+    [DINGTALK_ENTRY_QUERY.openConversationId]: group.openConversationId,
+  })
+  return `${entryBase}${entryBase.includes('?') ? '&' : '?'}${query.toString()}`
 }
 
 export type DingTalkStandIn = ReturnType<typeof createDingTalkStandIn>

@@ -2,7 +2,8 @@
  * What `npm start` keeps under its data directory (`.data/` by default):
  *
  *   leaderboard.sqlite (+ -wal, -shm)  everything: the cloud function's store, and in tables of its
- *                                      own the WeChat stand-in, the app id and phone sessions
+ *                                      own the WeChat stand-in, the app id and phone sessions, and
+ *                                      the DingTalk stand-in
  *                                      (state-db.ts says why one file)
  *   files/                             uploaded avatars, served at /files/
  *   wechat.json, server.json           only in folders written before the stand-in moved into
@@ -29,12 +30,14 @@ import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
 
 import { SCHEMA_VERSION } from '../../cloudfunctions/adapters/sqlite-store'
+import type { DingTalkSnapshot } from '../dingtalk/snapshot'
 import { parseSnapshot, SnapshotError } from '../wechat/snapshot'
 import {
   checkPreviewState,
   countCloudRows,
   type ImportedFiles,
   type PreviewState,
+  readDingTalkState,
   readPreviewState,
   SESSION_TOKEN_PATTERN,
   StateProblem,
@@ -72,7 +75,7 @@ export class DataDirError extends Error {
   }
 }
 
-export type StartPlan =
+type WeChatPlan =
   /** Nothing stored yet (or only empty cloud tables): register a new app. */
   | { kind: 'fresh' }
   /** The database holds the preview state; `leftovers` are imported legacy files to rename. */
@@ -80,9 +83,16 @@ export type StartPlan =
   /** A folder of an earlier version: store the legacy files' state in the database. */
   | { kind: 'import'; state: PreviewState; importedFiles: ImportedFiles; leftovers: string[] }
 
+export type StartPlan = WeChatPlan & {
+  /** The DingTalk stand-in's stored state; null: none yet (it starts with the local corp). */
+  dingtalk: DingTalkSnapshot | null
+}
+
 interface DatabaseFindings {
   state: (PreviewState & { importedFiles: ImportedFiles }) | null
   cloudRows: number
+  /** Reported after the WeChat side's problems, which say more about a damaged file. */
+  dingtalk: DingTalkSnapshot | DataDirError | null
 }
 
 /**
@@ -116,7 +126,14 @@ function inspectDatabase(file: string): DatabaseFindings | null {
       )
     }
     try {
-      return { state: readPreviewState(db), cloudRows: countCloudRows(db) }
+      let dingtalk: DatabaseFindings['dingtalk']
+      try {
+        dingtalk = readDingTalkState(db)
+      } catch (error) {
+        if (!(error instanceof StateProblem)) throw error
+        dingtalk = new DataDirError(file, error.message)
+      }
+      return { state: readPreviewState(db), cloudRows: countCloudRows(db), dingtalk }
     } catch (error) {
       if (error instanceof StateProblem) throw new DataDirError(file, error.message)
       throw new DataDirError(file, `cannot be read (${(error as Error).message})`)
@@ -185,6 +202,12 @@ function parseLegacyServer(file: string, value: unknown): Omit<PreviewState, 'st
  */
 export function inspectDataDir(layout: DataLayout): StartPlan {
   const database = inspectDatabase(layout.database)
+  const plan = inspectWeChatState(layout, database)
+  if (database?.dingtalk instanceof DataDirError) throw database.dingtalk
+  return { ...plan, dingtalk: database?.dingtalk ?? null }
+}
+
+function inspectWeChatState(layout: DataLayout, database: DatabaseFindings | null): WeChatPlan {
   const legacy = [layout.legacyStandIn, layout.legacyServer].filter((file) => existsSync(file))
 
   if (database?.state) {

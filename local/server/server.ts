@@ -199,6 +199,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     clock,
     memberKeySalt,
     appDir: options.dingtalkAppDir ?? join(options.appDir, '..', 'h5-dd'),
+    snapshot: plan.dingtalk,
+    durable: () => walSync.durable(),
   })
   let port = options.port ?? DEFAULT_PORT
 
@@ -308,7 +310,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         walSync.close()
         backend.close()
         stateStore.close()
-        dingtalk.close()
+        await dingtalk.close()
       })()
       return closing
     },

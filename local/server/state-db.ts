@@ -6,6 +6,8 @@
  *   preview_meta      format, appid, memberKeySalt (and which legacy JSON files were imported)
  *   preview_sessions  phone session token → openid
  *   wechat_records    the stand-in's state, one row per record (see local/wechat/snapshot.ts)
+ *   dingtalk_records  the DingTalk stand-in's corps, users, apps and groups (see the end of this
+ *                     file and local/dingtalk/snapshot.ts)
  *
  * Why one file: an answer must not be sent before what it changed is stored, and after a crash
  * the stand-in must never have forgotten a member or group that the cloud side holds rows for.
@@ -28,6 +30,14 @@ import { closeSync, fdatasync, openSync } from 'node:fs'
 
 import Database from 'better-sqlite3'
 
+import {
+  DINGTALK_FORMAT,
+  type DingTalkRecord,
+  type DingTalkSnapshot,
+  DingTalkSnapshotError,
+  dingTalkSnapshotFromRecords,
+  userKey,
+} from '../dingtalk/snapshot'
 import {
   SnapshotError,
   snapshotFromRecords,
@@ -330,5 +340,149 @@ export function openWalSync(databaseFile: string): WalSync {
       if (fd !== null) closeSync(fd)
       fd = null
     },
+  }
+}
+
+/*
+ * The DingTalk stand-in's state (local/dingtalk/snapshot.ts), in the same file for the same
+ * reasons: one row per corp, user, app and group in `dingtalk_records`, its format in
+ * `preview_meta.dingtalkFormat`, each change committed before the stand-in call that made it
+ * returns, so before the DingTalk entry writes a cloud row on it.
+ */
+
+const DINGTALK_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS dingtalk_records (
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (collection, key)
+  ) WITHOUT ROWID;
+`
+
+/**
+ * Reads and checks the DingTalk stand-in's state. Null when the file holds none: a new file, or
+ * one written while the DingTalk stand-in lived in memory (its `dd:` cloud rows were unreachable
+ * from then on anyway, so they are no reason to refuse). Throws `StateProblem`.
+ */
+export function readDingTalkState(db: Db): DingTalkSnapshot | null {
+  const tables = tableNames(db)
+  const format = tables.has('preview_meta')
+    ? (db.prepare(`SELECT value FROM preview_meta WHERE key = 'dingtalkFormat'`).pluck().get() as
+        | string
+        | undefined)
+    : undefined
+  if (!tables.has('dingtalk_records')) {
+    if (format === undefined) return null
+    throw new StateProblem(`the table dingtalk_records is missing`)
+  }
+  const records = db
+    .prepare(`SELECT collection, key, value FROM dingtalk_records ORDER BY collection, key`)
+    .all() as DingTalkRecord[]
+  if (format === undefined) {
+    if (records.length === 0) return null
+    throw new StateProblem(`the DingTalk stand-in's state has no format version`)
+  }
+  if (format !== String(DINGTALK_FORMAT)) {
+    throw new StateProblem(
+      Number(format) > DINGTALK_FORMAT
+        ? `the DingTalk stand-in's state is format ${format}, written by a newer version of this code (this one reads ${DINGTALK_FORMAT})`
+        : `the DingTalk stand-in's state is of an unknown format ${JSON.stringify(format)} (this code reads ${DINGTALK_FORMAT})`,
+    )
+  }
+  let snapshot: DingTalkSnapshot
+  try {
+    snapshot = dingTalkSnapshotFromRecords(records)
+  } catch (error) {
+    if (error instanceof DingTalkSnapshotError) {
+      throw new StateProblem(`the DingTalk stand-in's state is damaged: ${error.message}`)
+    }
+    throw error
+  }
+  if (Object.keys(snapshot.apps).length === 0) {
+    throw new StateProblem(`the DingTalk stand-in's state has no app: its records are gone`)
+  }
+  // Every DingTalk player the cloud side holds rows for is a user the stand-in knows, except
+  // those whose rows were there before the stand-in's state was (written while it lived in
+  // memory, unreachable since).
+  let orphans: unknown = []
+  const storedOrphans = db
+    .prepare(`SELECT value FROM preview_meta WHERE key = 'dingtalkOrphans'`)
+    .pluck()
+    .get() as string | undefined
+  try {
+    orphans = JSON.parse(storedOrphans ?? '[]')
+  } catch {
+    orphans = null
+  }
+  if (!Array.isArray(orphans) || orphans.some((orphan) => typeof orphan !== 'string')) {
+    throw new StateProblem(
+      `the list of DingTalk players from before the stand-in was stored is damaged`,
+    )
+  }
+  const known = new Set(orphans as string[])
+  if (tables.has('memberships')) {
+    const players = dingTalkPlayers(db).filter((player) => !known.has(player))
+    for (const player of players) {
+      const [, corpId = '', ...rest] = player.split(':')
+      if (!snapshot.users[userKey(corpId, rest.join(':'))]) {
+        throw new StateProblem(
+          `the cloud rows of the DingTalk user ${player} have no user in the DingTalk stand-in's state`,
+        )
+      }
+    }
+  }
+  return snapshot
+}
+
+function dingTalkPlayers(db: Db): string[] {
+  return db
+    .prepare(`SELECT DISTINCT openid FROM memberships WHERE openid LIKE 'dd:%'`)
+    .pluck()
+    .all() as string[]
+}
+
+export interface DingTalkStateStore {
+  /** Runs `work` in one transaction: all of its writes are stored, or none. */
+  atomically<T>(work: () => T): T
+  /** The DingTalk stand-in's `onChange`: one commit per change. */
+  commit(records: DingTalkRecord[]): void
+  /**
+   * Marks the file as holding DingTalk state of this format (with the first records), noting the
+   * DingTalk players that already have cloud rows: those belong to no stored user.
+   */
+  writeFormat(): void
+  close(): void
+}
+
+/** A connection of its own to the preview's database, for the DingTalk stand-in. */
+export function openDingTalkStateStore(filename: string): DingTalkStateStore {
+  const db = new Database(filename)
+  db.pragma('busy_timeout = 5000')
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('wal_autocheckpoint = 10000')
+  db.exec(SCHEMA)
+  db.exec(DINGTALK_SCHEMA)
+  const upsert = db.prepare(
+    `INSERT OR REPLACE INTO dingtalk_records (collection, key, value) VALUES (?, ?, ?)`,
+  )
+  const remove = db.prepare(`DELETE FROM dingtalk_records WHERE collection = ? AND key = ?`)
+  const setMeta = db.prepare(`INSERT OR REPLACE INTO preview_meta (key, value) VALUES (?, ?)`)
+  const write = db.transaction((records: DingTalkRecord[]) => {
+    for (const { collection, key, value } of records) {
+      if (value === null) remove.run(collection, key)
+      else upsert.run(collection, key, value)
+    }
+  })
+  return {
+    atomically: (work) => db.transaction(work).immediate(),
+    commit: (records) => write.immediate(records),
+    writeFormat: () => {
+      setMeta.run('dingtalkFormat', String(DINGTALK_FORMAT))
+      if (tableNames(db).has('memberships')) {
+        setMeta.run('dingtalkOrphans', JSON.stringify(dingTalkPlayers(db)))
+      }
+    },
+    close: () => db.close(),
   }
 }

@@ -7,7 +7,9 @@
  *   server exchanges it for the userid and answers a session token, sent as a Bearer token.
  *   https://help.dingtalk.io/open/development/obtain-the-userid-of-a-user-by-using-the-log-free
  * - Group: the cool-app entry's claim (enter-options.dd.ts) is sent with `enterGroup`; the server
- *   decides membership from the group's roster.
+ *   decides membership from the group's roster. A chatid claim also goes with `getRanking` and
+ *   `group`: the server keys the group by its openConversationId and reads the roster of a group
+ *   without the cool app through `chat/get`, which needs the chatid.
  * - Transport: `Taro.request` (dd.httpRequest in DingTalk, fetch in H5) to
  *   `TARO_APP_DINGTALK_API` (the HTTP access URL; relative `/api/dingtalk` in the local preview).
  */
@@ -43,6 +45,8 @@ const AUTH_CODE_FAILED = -2
 
 let session: DingTalkSession | null = null
 let corpId: string | null = null
+/** The chatid claim the app was last opened with; the server ignores it for other groups. */
+let chatClaim: DingTalkGroupClaim | null = null
 
 function requestAuthCode(corp: string): Promise<string | null> {
   if (typeof dd === 'undefined') return Promise.resolve(null)
@@ -132,7 +136,10 @@ function writeCache(key: string, value: unknown): void {
 
 /** The group's real name and owner, as DingTalk lets the app show them (members only). */
 export async function readGroupInfo(groupId: string): Promise<DingTalkGroupInfo | null> {
-  const answer = await callEntry<DingTalkGroupInfo>(DINGTALK_PATHS.group, { groupId })
+  const answer = await callEntry<DingTalkGroupInfo>(DINGTALK_PATHS.group, {
+    groupId,
+    ...(chatClaim ? { dingtalk: chatClaim } : {}),
+  })
   return answer.ok ? answer.data : null
 }
 
@@ -163,11 +170,13 @@ export const platformServices: PlatformServices = {
     if (claim === null) {
       return { ok: false, error: { code: 'NOT_A_GROUP', message: '请从钉钉群的应用入口打开' } }
     }
+    chatClaim = claim.chatId === undefined ? null : claim
     return callEntry(DINGTALK_PATHS.call, { action: 'enterGroup', period, dingtalk: claim })
   },
 
   call(action: ActionName, input) {
-    return callEntry(DINGTALK_PATHS.call, { ...input, action })
+    const claim = action === 'getRanking' && chatClaim ? { dingtalk: chatClaim } : {}
+    return callEntry(DINGTALK_PATHS.call, { ...input, ...claim, action })
   },
 
   async uploadAvatar() {

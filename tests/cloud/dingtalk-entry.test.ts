@@ -180,6 +180,114 @@ describe('DingTalk entry: roster ranking', () => {
   })
 })
 
+describe('DingTalk entry: one ranking per group, by chatid or openConversationId', () => {
+  test('the chatid is converted to its openConversationId server-side: both ways name one store group', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const convert = `/v1.0/im/chat/${encodeURIComponent(group.chatId)}/convertToOpenConversationId`
+    const byCid = await w.login('u01')
+    const viaCid = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      byCid,
+    )
+    await w.play(byCid, 70)
+
+    const byChat = await w.login('u02')
+    const chatClaim = { corpId: LOCAL_DINGTALK.corpId, chatId: group.chatId }
+    const viaChat = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: chatClaim },
+      byChat,
+    )
+    const groupId = (viaCid.data?.ranking as { groupId: string }).groupId
+    expect((viaChat.data?.ranking as { groupId: string }).groupId).toBe(groupId)
+    expect(rows(viaChat)[0]).toMatchObject({ score: 70, nickname: '成员1' })
+    expect(w.local.standIn.calls(convert)).toBe(1)
+    // One group, one cached roster: the entry by chatid reads none.
+    expect(w.local.standIn.calls('/chat/get')).toBe(0)
+    // The pair is fixed: a second entry by the chatid converts nothing again.
+    await w.post('/leaderboard', { action: 'enterGroup', dingtalk: chatClaim }, byChat)
+    expect(w.local.standIn.calls(convert)).toBe(1)
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u02'))).toEqual([
+      expect.objectContaining({ groupId }),
+    ])
+  })
+
+  test('a group the app created, without the cool app, is read through chat/get on every path', async () => {
+    const w = world()
+    const ids = await w.local.createGroup('项目群', 'u01', w.users.slice(0, 4))
+    const chatClaim = { corpId: LOCAL_DINGTALK.corpId, chatId: ids.chatId }
+    const token = await w.login('u03')
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: chatClaim },
+      token,
+    )
+    expect(rows(entered)).toHaveLength(4)
+    const groupId = (entered.data?.ranking as { groupId: string }).groupId
+    expect(groupId.startsWith('ddo_')).toBe(true)
+
+    // The same instance remembers how it was entered.
+    w.advance(4 * 60_000)
+    expect((await w.post('/group', { groupId }, token)).data).toMatchObject({ name: '项目群' })
+    // Another instance (empty cache) is told by the claim the client sends along.
+    const freshInstance = () => {
+      const other = createLocalDingTalk({
+        store: w.store,
+        clock: { now: () => T0 + 4 * 60_000 },
+        memberKeySalt: 'test-salt-0123456789',
+        standIn: w.local.standIn,
+      })
+      return async (body: unknown) =>
+        JSON.parse(
+          (
+            await other.main({
+              path: '/dingtalk/leaderboard',
+              httpMethod: 'POST',
+              headers: { Authorization: `Bearer ${token}` },
+              body: JSON.stringify(body),
+              isBase64Encoded: false,
+            })
+          ).body,
+        ) as Answer
+    }
+    const withClaim = await freshInstance()({ action: 'getRanking', groupId, dingtalk: chatClaim })
+    expect(rows(withClaim)).toHaveLength(4)
+    // Without it, the scene-group API does not know a group without the cool app.
+    const without = await freshInstance()({ action: 'getRanking', groupId })
+    expect(without.error?.code).toBe('NOT_A_GROUP')
+    // A claim for another group is no key to this one.
+    const otherGroup = await w.local.createGroup('别的群', 'u03', ['u03'])
+    const mismatched = await freshInstance()({
+      action: 'getRanking',
+      groupId,
+      dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId: otherGroup.chatId },
+    })
+    expect(mismatched.error?.code).toBe('NOT_A_GROUP')
+  })
+
+  test('conversion failures are typed and write nothing: a forged chatid, no permission', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const token = await w.login('u02')
+    const forged = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId: 'chat-forged' } },
+      token,
+    )
+    expect(forged.error?.code).toBe('NOT_A_GROUP')
+    w.local.standIn.revokePermission(LOCAL_DINGTALK.appKey, 'qyapi_chat_read')
+    const denied = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: { corpId: LOCAL_DINGTALK.corpId, chatId: group.chatId } },
+      token,
+    )
+    expect(denied.error?.code).toBe('PLATFORM_DENIED')
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u02'))).toEqual([])
+  })
+})
+
 describe('DingTalk entry: access token', () => {
   test('is fetched once, reused until shortly before expiry, then fetched again', async () => {
     const w = world()
@@ -354,6 +462,87 @@ describe('DingTalk entry: membership', () => {
     await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, other)
     const seen = await w.post('/leaderboard', { action: 'getRanking', groupId }, other)
     expect(rows(seen)).toHaveLength(11)
+  })
+})
+
+describe('DingTalk entry: membership of someone added to the group', () => {
+  test('a member added after the roster was cached enters at once; an outsider is refused after one fresh read', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const first = await w.login('u01')
+    await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, first)
+    w.local.standIn.addUser(LOCAL_DINGTALK.corpId, 'u13', '新同事')
+    w.local.standIn.addUser(LOCAL_DINGTALK.corpId, 'u14', '外人')
+    await w.local.addMember(group.chatId, 'u13')
+    const reads = () => w.local.standIn.calls('/v1.0/im/sceneGroups/members/batchQuery')
+    const before = reads()
+
+    // The cached roster is seconds old and does not list u13: it is read again, not trusted.
+    const newcomer = await w.login('u13')
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      newcomer,
+    )
+    expect(entered.ok).toBe(true)
+    expect(rows(entered)).toHaveLength(13)
+    expect(reads()).toBe(before + 1)
+
+    const outsider = await w.login('u14')
+    const denied = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      outsider,
+    )
+    expect(denied.error?.code).toBe('NOT_GROUP_MEMBER')
+    expect(reads()).toBe(before + 2)
+    expect(await w.store.listMemberships(playerIdOf(LOCAL_DINGTALK.corpId, 'u14'))).toEqual([])
+  })
+})
+
+describe('DingTalk entry: member names', () => {
+  test('a 60-member roster costs at most 20 name reads per request, each name is read once, and a re-read roster reads none', async () => {
+    const w = world()
+    const more = Array.from({ length: 48 }, (_, i) => `u${i + 13}`)
+    more.forEach((userId) =>
+      w.local.standIn.addUser(LOCAL_DINGTALK.corpId, userId, `同事${userId}`),
+    )
+    const ids = await w.local.createGroup('全员排行榜', 'u01', [...w.users, ...more])
+    const url = new URL(w.local.installCoolApp(ids.openConversationId, ENTRY))
+    const claim = {
+      corpId: LOCAL_DINGTALK.corpId,
+      openConversationId: url.searchParams.get(DINGTALK_ENTRY_QUERY.openConversationId),
+    }
+    const nameReads = () => w.local.standIn.calls('/topapi/v2/user/get')
+    const rosterReads = () => w.local.standIn.calls('/v1.0/im/sceneGroups/members/batchQuery')
+    // u01 is the owner and the caller; the free-login answer already named them.
+    const token = await w.login('u01')
+    const named = (answer: Answer) => rows(answer).filter((row) => row.nickname !== null).length
+
+    const entered = await w.post('/leaderboard', { action: 'enterGroup', dingtalk: claim }, token)
+    expect(rows(entered)).toHaveLength(60)
+    expect(nameReads()).toBe(20)
+    expect(named(entered)).toBe(21)
+    const groupId = (entered.data?.ranking as { groupId: string }).groupId
+
+    const perRead: number[] = []
+    const namedAfter: number[] = []
+    for (let read = 0; read < 3; read++) {
+      const before = nameReads()
+      const ranking = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+      perRead.push(nameReads() - before)
+      namedAfter.push(named(ranking))
+    }
+    expect(perRead).toEqual([20, 19, 0])
+    expect(namedAfter).toEqual([41, 60, 60])
+
+    // The roster is read again once stale; the names it lists are all known.
+    const rosters = rosterReads()
+    w.advance(3 * 60_000)
+    const again = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+    expect(rosterReads()).toBe(rosters + 1)
+    expect(nameReads()).toBe(59)
+    expect(named(again)).toBe(60)
   })
 })
 

@@ -4,6 +4,7 @@ import {
   groupRefOf,
   issueSessionToken,
   mergeRoster,
+  namesToFetch,
   playerIdOf,
   ROSTER_MAX_AGE_MS,
   rosterFresh,
@@ -139,5 +140,15 @@ describe('session tokens', () => {
     for (const bad of ['', 'a', 'a.b.c', `${token}.x`]) {
       expect(verifySessionToken(secret, bad, 0)).toBeNull()
     }
+  })
+})
+
+describe('names to read', () => {
+  test('the first unknown ones in order, each once, at most the limit', () => {
+    const known = new Set(['b', 'd'])
+    const order = ['owner', 'me', 'a', 'b', 'me', 'c', 'd', 'e', 'f']
+    expect(namesToFetch(order, (id) => known.has(id), 4)).toEqual(['owner', 'me', 'a', 'c'])
+    expect(namesToFetch(order, () => true, 4)).toEqual([])
+    expect(namesToFetch(['x', 'x', 'y'], () => false)).toEqual(['x', 'y'])
   })
 })

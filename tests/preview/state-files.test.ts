@@ -69,6 +69,8 @@ async function buildFixtures(): Promise<void> {
     await client.enterGroup(await client.openCard(openid, cardId))
   }
   memberCount = (await client.state()).members.length
+  // The DingTalk mode's demo: a group, its members and their rows in the cloud tables.
+  await client.post('/api/dingtalk-sim/demo', {})
   await preview.stop()
 
   crashed = join(root, 'crashed')
@@ -87,7 +89,10 @@ async function buildFixtures(): Promise<void> {
       join(legacy, SERVER),
       `${JSON.stringify({ version: 1, appid, memberKeySalt, sessions })}\n`,
     )
-    db.exec('DROP TABLE preview_meta; DROP TABLE preview_sessions; DROP TABLE wechat_records')
+    // The earlier layout kept the DingTalk stand-in in memory.
+    db.exec(
+      'DROP TABLE preview_meta; DROP TABLE preview_sessions; DROP TABLE wechat_records; DROP TABLE dingtalk_records',
+    )
   })
 }
 
@@ -175,6 +180,76 @@ const CASES: Case[] = [
     change: onDb('DROP TABLE preview_meta; DROP TABLE preview_sessions; DROP TABLE wechat_records'),
     file: DB,
     problem: /holds \d+ rows of cloud data, but the WeChat stand-in's state .* is missing/,
+  },
+  // The DingTalk stand-in's table in the same file.
+  {
+    name: 'a DingTalk stand-in record holding {}',
+    from: () => current,
+    change: onDb(`UPDATE dingtalk_records SET value = '{}' WHERE collection = 'users'`),
+    file: DB,
+    problem: /DingTalk stand-in's state is damaged: users\[".+"\]\.corpId should be a string/,
+  },
+  {
+    name: 'a DingTalk stand-in record holding null',
+    from: () => current,
+    change: onDb(`UPDATE dingtalk_records SET value = 'null' WHERE collection = 'groups'`),
+    file: DB,
+    problem: /DingTalk stand-in's state is damaged: groups\[".+"\] should be an object/,
+  },
+  {
+    name: 'a DingTalk stand-in record cut short',
+    from: () => current,
+    change: onDb(
+      `UPDATE dingtalk_records SET value = substr(value, 1, 10) WHERE collection = 'apps'`,
+    ),
+    file: DB,
+    problem: /DingTalk stand-in's state is damaged: apps\[".+"\] is not JSON/,
+  },
+  {
+    name: 'the DingTalk stand-in of a newer format',
+    from: () => current,
+    change: onDb(`UPDATE preview_meta SET value = '2' WHERE key = 'dingtalkFormat'`),
+    file: DB,
+    problem: /DingTalk stand-in's state is format 2, written by a newer version/,
+  },
+  {
+    name: 'the DingTalk stand-in without a format',
+    from: () => current,
+    change: onDb(`DELETE FROM preview_meta WHERE key = 'dingtalkFormat'`),
+    file: DB,
+    problem: /DingTalk stand-in's state has no format version/,
+  },
+  {
+    name: "the DingTalk stand-in's table dropped",
+    from: () => current,
+    change: onDb('DROP TABLE dingtalk_records'),
+    file: DB,
+    problem: /the table dingtalk_records is missing/,
+  },
+  {
+    name: "the DingTalk stand-in's records deleted",
+    from: () => current,
+    change: onDb('DELETE FROM dingtalk_records'),
+    file: DB,
+    problem: /DingTalk stand-in's state has no app: its records are gone/,
+  },
+  {
+    name: 'a DingTalk group member without a user',
+    from: () => current,
+    change: onDb(
+      `DELETE FROM dingtalk_records WHERE collection = 'users' AND key LIKE '%user012%'`,
+    ),
+    file: DB,
+    problem:
+      /DingTalk stand-in's state is damaged: groups\[".+"\] names user012, who is not a user/,
+  },
+  {
+    name: 'the DingTalk users and groups deleted, their cloud rows kept',
+    from: () => current,
+    change: onDb(`DELETE FROM dingtalk_records WHERE collection IN ('users', 'groups')`),
+    file: DB,
+    problem:
+      /cloud rows of the DingTalk user dd:\w+:user\d+ have no user in the DingTalk stand-in's state/,
   },
   {
     // Opening this database for real would replay its WAL and checkpoint it on close.
