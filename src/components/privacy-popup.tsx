@@ -43,16 +43,24 @@ export function PrivacyPopup() {
         <Text className="privacy-popup__text">
           设置头像和昵称前，请阅读并同意隐私保护指引。头像和昵称只会显示在你所在群的排行榜中。
         </Text>
-        <Text className="link" id="privacy-contract" onClick={() => Taro.openPrivacyContract({})}>
+        <Text
+          className="btn btn--text"
+          id="privacy-contract"
+          onClick={() => Taro.openPrivacyContract({})}
+        >
           查看《隐私保护指引》
         </Text>
         <View className="privacy-popup__actions">
-          <Button id="privacy-disagree" onClick={() => settle('disagree')}>
+          <Button
+            className="btn btn--secondary"
+            id="privacy-disagree"
+            onClick={() => settle('disagree')}
+          >
             拒绝
           </Button>
           <Button
             id={AGREE_BUTTON_ID}
-            className="button-primary"
+            className="btn btn--primary"
             openType="agreePrivacyAuthorization"
             onAgreePrivacyAuthorization={() => settle('agree')}
           >
