@@ -18,6 +18,8 @@ export function PrivacyPopup() {
   const pending = useRef<PrivacyResolve | null>(null)
 
   useLoad(() => {
+    // Only WeChat has the privacy agreement; elsewhere Taro's placeholder logs "暂时不支持 API".
+    if (process.env.TARO_ENV !== 'weapp') return
     Taro.onNeedPrivacyAuthorization?.((resolve) => {
       pending.current = resolve as PrivacyResolve
       pending.current({ event: 'exposureAuthorization' })
