@@ -240,7 +240,8 @@ async function main(): Promise<void> {
   Group leaderboard, running locally (ready in ${seconds} s)
 
     simulator   ${server.url}
-    H5 app      ${server.url}app/  (opened by the simulator's phones)
+    DingTalk    ${server.url}dingtalk  (the same app in a DingTalk group)
+    H5 app      opened inside the simulator's phones, one per member (alone it has no member)
     data        ${options.dataDir}  (start over: ${resetCommand(options)})
 
   Press Ctrl-C to stop.
