@@ -12,7 +12,7 @@ export type ClientErrorCode = ErrorCode | 'NETWORK' | 'NOT_AN_IMAGE'
  */
 const USER_TEXT: Record<ClientErrorCode, string> = {
   NETWORK: '网络不太好，请稍后重试',
-  NOT_AN_IMAGE: '这个文件不是图片，请选一张 JPG、PNG、WebP 或 GIF 图片',
+  NOT_AN_IMAGE: '选的文件不是图片，请换一张照片',
   INVALID_INPUT: '提交的内容不符合要求',
   UNAUTHENTICATED: '请在微信中打开小程序',
   UNKNOWN_ACTION: '小程序版本过旧，请更新后重试',

@@ -80,21 +80,22 @@ export function describeBestBefore(period: Period, best: number | null): string 
 }
 
 /**
- * The line after a round: the score, whether the best changed, and that the ranking counts only
- * the best ("本局 55 次，最好成绩仍是 76 次，排行榜按最好成绩排名").
+ * What the page says after a round: the score (headline), then whether the best changed and that
+ * the ranking counts only the best; read together, "本局 55 次，最好成绩仍是 76 次，排行榜按最好成绩排名".
  */
 export function describeRoundResult(input: {
   score: number
   period: Period
   bestBefore: number | null
   bestAfter: number
-}): string {
+}): { headline: string; detail: string } {
   const { score, period, bestBefore, bestAfter } = input
   const label = bestLabel(period)
-  if (bestBefore === null) return `本局 ${score} 次，这是你的第一个${label}，已记入排行榜`
+  const headline = `本局 ${score} 次`
+  if (bestBefore === null) return { headline, detail: `这是你的第一个${label}，已记入排行榜` }
   if (bestAfter > bestBefore) {
-    return `本局 ${score} 次，刷新${label}（原来 ${bestBefore} 次），排行榜已更新`
+    return { headline, detail: `刷新${label}（原来 ${bestBefore} 次），排行榜已更新` }
   }
-  if (score === bestAfter) return `本局 ${score} 次，追平${label}，排行榜按最好成绩排名`
-  return `本局 ${score} 次，${label}仍是 ${bestAfter} 次，排行榜按最好成绩排名`
+  if (score === bestAfter) return { headline, detail: `追平${label}，排行榜按最好成绩排名` }
+  return { headline, detail: `${label}仍是 ${bestAfter} 次，排行榜按最好成绩排名` }
 }

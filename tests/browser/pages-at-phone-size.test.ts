@@ -164,8 +164,9 @@ describe('the ranking page at 375 × 667, as rank 22 of 27', () => {
     serverClockOffset += ROUND_MS
     await member.page.clock.fastForward(ROUND_MS)
     await member.phone.locator('#round-result').waitFor()
-    await expect(member.phone.locator('#round-result').textContent()).resolves.toBe(
-      `本局 3 次，最好成绩仍是 ${myScore} 次，排行榜按最好成绩排名`,
+    await expect(member.phone.locator('.play-page__score').textContent()).resolves.toBe('本局 3 次')
+    await expect(member.phone.locator('#round-verdict').textContent()).resolves.toBe(
+      `最好成绩仍是 ${myScore} 次，排行榜按最好成绩排名`,
     )
     await phoneShot(member, 'play-after-round')
     await member.phone.locator('#back-to-ranking').click()
@@ -215,6 +216,12 @@ describe('names on the podium', () => {
     })
     expect(box.clipped).toBe(false)
     expect(box.lines).toBeLessThanOrEqual(2)
+    // 设置头像昵称 sits under the list: clicking it scrolled the page down.
+    await frame.evaluate(() => {
+      scrollTo(0, 0)
+      document.querySelectorAll('.taro_page').forEach((page) => page.scrollTo(0, 0))
+    })
+    await top.phone.locator('.podium').evaluate((podium) => podium.scrollIntoView())
     await phoneShot(top, 'podium-eight-cjk')
   })
 })
@@ -243,7 +250,7 @@ describe('the profile page', () => {
     })
     await page.phone.locator('#save-profile').click()
     await expect(page.phone.locator('#profile-error').textContent()).resolves.toContain(
-      '这个文件不是图片',
+      '选的文件不是图片',
     )
     await phoneShot(page, 'profile-not-an-image')
   })

@@ -157,15 +157,17 @@ describe('count line and round texts', () => {
   })
 
   test('say whether the best changed and that the ranking counts the best', () => {
+    const said = (result: { headline: string; detail: string }) =>
+      `${result.headline}，${result.detail}`
     const result = (score: number, bestBefore: number | null, bestAfter: number) =>
-      describeRoundResult({ score, period: 'all', bestBefore, bestAfter })
+      said(describeRoundResult({ score, period: 'all', bestBefore, bestAfter }))
     expect(result(55, 76, 76)).toBe('本局 55 次，最好成绩仍是 76 次，排行榜按最好成绩排名')
     expect(result(80, 76, 80)).toBe('本局 80 次，刷新最好成绩（原来 76 次），排行榜已更新')
     expect(result(76, 76, 76)).toBe('本局 76 次，追平最好成绩，排行榜按最好成绩排名')
     expect(result(30, null, 30)).toBe('本局 30 次，这是你的第一个最好成绩，已记入排行榜')
-    expect(describeRoundResult({ score: 5, period: 'today', bestBefore: 9, bestAfter: 9 })).toBe(
-      '本局 5 次，今日最好成绩仍是 9 次，排行榜按最好成绩排名',
-    )
+    expect(
+      said(describeRoundResult({ score: 5, period: 'today', bestBefore: 9, bestAfter: 9 })),
+    ).toBe('本局 5 次，今日最好成绩仍是 9 次，排行榜按最好成绩排名')
     expect(describeBestBefore('all', 76)).toBe('我的最好成绩 76 次')
     expect(describeBestBefore('week', null)).toBe('还没有本周最好成绩，打完这一局就上榜')
   })

@@ -176,7 +176,14 @@ function renderChatList(): void {
   const list = byId('chat-list')
   const chats = myChats()
   if (!me) {
-    list.replaceChildren(h('li', { class: 'muted' }, '先在上方选择「我是」'))
+    const noMembers = (state?.members.length ?? 0) === 0
+    list.replaceChildren(
+      h(
+        'li',
+        { class: 'muted' },
+        noMembers ? '还没有成员：打开示例群，或在下面添加成员' : '先在顶部的「我是」选一位成员',
+      ),
+    )
     return
   }
   list.replaceChildren(

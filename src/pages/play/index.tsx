@@ -33,7 +33,7 @@ export default function PlayPage() {
     setBestAtStart(selectMyBest(appStore.getState()))
     void appStore.getState().startRound()
   }
-  const resultText =
+  const result =
     play.status === 'done' && play.lastScore !== null && play.bests !== null
       ? describeRoundResult({
           score: play.lastScore,
@@ -110,12 +110,16 @@ export default function PlayPage() {
           {play.status === 'submitting' && <Text id="submitting">正在提交成绩…</Text>}
           {play.status === 'done' && (
             <View className="play-page__result" id="result">
-              <Text className="play-page__score">本局 {play.lastScore} 次</Text>
-              {resultText && (
-                <Text className="play-page__verdict" id="round-result">
-                  {resultText}
+              <View className="play-page__verdict-box" id="round-result">
+                <Text className="play-page__score">
+                  {result?.headline ?? `本局 ${play.lastScore} 次`}
                 </Text>
-              )}
+                {result && (
+                  <Text className="play-page__verdict" id="round-verdict">
+                    {result.detail}
+                  </Text>
+                )}
+              </View>
               {play.rankMove && (
                 <Text className="play-page__move" id="rank-move">
                   {play.rankMove}
