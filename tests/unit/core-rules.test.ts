@@ -2,6 +2,7 @@
 import { chooseGroupOpenDataApi, compareVersions } from '../../src/core/base-library'
 import type { RankingRow } from '../../src/core/contract'
 import { classifyEntry } from '../../src/core/group-entry'
+import { displayWidth, fitName, PODIUM_NAME_UNITS, ROW_NAME_UNITS } from '../../src/core/name-fit'
 import {
   appendRows,
   describeBestBefore,
@@ -14,7 +15,6 @@ import {
 } from '../../src/core/ranking-view'
 import { windowKey, windowResetNote } from '../../src/core/ranking-window'
 import { createSequencer } from '../../src/core/sequence'
-import { displayWidth, fitName, PODIUM_NAME_UNITS, ROW_NAME_UNITS } from '../../src/core/name-fit'
 import { buildSharePayload } from '../../src/core/share-payload'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from '../../src/platform/retry-policy'
 
