@@ -253,6 +253,20 @@ describe('the profile page', () => {
       '选的文件不是图片',
     )
     await phoneShot(page, 'profile-not-an-image')
+
+    // A real image saves; the toast that says so hides what is under it (opaque).
+    await page.phone.locator('#avatar-file').setInputFiles({
+      name: 'me.png',
+      mimeType: 'image/png',
+      buffer: identiconPng('profile'),
+    })
+    await page.phone.locator('#save-profile').click()
+    const toast = page.phone.locator('.taro__toast > div:last-child')
+    await toast.waitFor()
+    await expect(
+      toast.evaluate((element) => getComputedStyle(element).backgroundColor),
+    ).resolves.toBe('rgb(29, 36, 51)')
+    await phoneShot(page, 'profile-saved-toast')
   })
 })
 
