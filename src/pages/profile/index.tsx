@@ -96,7 +96,7 @@ export default function ProfilePage() {
           </Text>
         )}
         {saved && (
-          <Text className="muted" id="profile-saved">
+          <Text className="muted profile-page__saved" id="profile-saved">
             已保存，排行榜中会显示新的头像和昵称
           </Text>
         )}
