@@ -174,7 +174,7 @@ async function buildH5Apps(options: Options): Promise<void> {
   console.log(
     options.verbose
       ? `▸ building ${names} (--verbose: webpack's own output follows)`
-      : `▸ building ${names} (first time ≈ 40 s on 2 cores; logs in dist/build-logs/, --verbose shows them)`,
+      : `▸ building ${names} (first time ≈ 45 s on 2 cores; logs in dist/build-logs/, --verbose shows them)`,
   )
   const timer = tty ? setInterval(report, 1000) : null
   try {
