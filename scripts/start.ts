@@ -12,17 +12,19 @@
  *   npm start -- --reset           move the data folder aside (timestamped), start with no data
  *   npm start -- --data-dir DIR    keep state somewhere else
  *   npm start -- --no-build        serve dist/h5 as it is (the APIs alone need no build)
+ *   npm start -- --verbose         show the builds' whole output (by default: one progress line,
+ *                                  the logs in dist/build-logs/)
  *
  * Exit codes: 2 bad arguments or port in use, 3 the data folder's state is refused (the message
  * names the file and the ways out; nothing was changed), 1 anything else.
  */
-import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-import { ensureDingTalkH5Build } from '../local/dingtalk/build'
+import { DINGTALK_H5_ENV, dingtalkH5BuildIsCurrent } from '../local/dingtalk/build'
 import { DataDirError } from '../local/server/persistence'
 import { DEFAULT_PORT, type LocalServer, startLocalServer } from '../local/server/server'
+import { buildLogPath, runTaroH5Build } from './taro-h5-build'
 
 const ROOT = resolve(__dirname, '..')
 const APP_DIR = join(ROOT, 'dist', 'h5')
@@ -36,24 +38,38 @@ interface Options {
   build: boolean
   reset: boolean
   seed: boolean
+  verbose: boolean
   dataDir: string
 }
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: npm start -- [--port N] [--rebuild | --no-build] [--seed] [--reset] [--data-dir DIR]`,
+    `${message}\nusage: npm start -- [--port N] [--rebuild | --no-build] [--seed] [--reset] [--data-dir DIR] [--verbose]`,
   )
   process.exit(2)
 }
 
+/** A port as typed: digits only, 0 (any free port) to 65535; anything else is a usage error. */
+function parsePort(text: string, source: string): number {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : NaN
+  if (!Number.isInteger(port) || port > 65535) {
+    usage(
+      `${source} must be a port number from 1 to 65535 (0 picks a free one), not "${text}"; ` +
+        `e.g. npm start -- --port 9000`,
+    )
+  }
+  return port
+}
+
 function parseArgs(argv: string[]): Options {
-  const envPort = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT
+  const envPort = process.env.PORT ? parsePort(process.env.PORT, 'PORT') : DEFAULT_PORT
   const options: Options = {
     port: envPort,
     rebuild: false,
     build: true,
     reset: false,
     seed: false,
+    verbose: false,
     dataDir: join(ROOT, '.data'),
   }
   for (let index = 0; index < argv.length; index++) {
@@ -64,17 +80,15 @@ function parseArgs(argv: string[]): Options {
       if (next === undefined) usage(`${flag} needs a value`)
       return next
     }
-    if (flag === '--port') options.port = Number(value())
+    if (flag === '--port') options.port = parsePort(value(), '--port')
     else if (flag === '--data-dir') options.dataDir = resolve(value())
     else if (flag === '--rebuild') options.rebuild = true
     else if (flag === '--no-build') options.build = false
     else if (flag === '--reset') options.reset = true
     else if (flag === '--seed') options.seed = true
+    else if (flag === '--verbose') options.verbose = true
     else if (flag === '--help' || flag === '-h') usage('')
     else usage(`unknown option ${arg}`)
-  }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
-    usage(`invalid port ${options.port}`)
   }
   return options
 }
@@ -92,18 +106,6 @@ function buildIsCurrent(): boolean {
   if (!existsSync(BUILD_MARKER)) return false
   const built = statSync(BUILD_MARKER).mtimeMs
   return BUILD_INPUTS.every((input) => newestMtime(join(ROOT, input)) <= built)
-}
-
-function buildH5(): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const taro = join(ROOT, 'node_modules', '.bin', 'taro')
-    const child = spawn(taro, ['build', '--type', 'h5'], { cwd: ROOT, stdio: 'inherit' })
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolvePromise()
-      else reject(new Error(`taro build --type h5 failed (${signal ?? `exit ${code}`})`))
-    })
-  })
 }
 
 /** `npm start -- [--data-dir DIR] --reset` for this data folder. */
@@ -126,15 +128,79 @@ function refuse(error: DataDirError, options: Options): never {
   process.exit(3)
 }
 
-async function ensureWeChatH5Build(options: Options): Promise<void> {
-  if (!options.rebuild && buildIsCurrent()) {
-    console.log('▸ H5 build is current (dist/h5 is newer than src/); --rebuild forces one')
+interface PendingBuild {
+  label: string
+  env?: Record<string, string>
+}
+
+/**
+ * The H5 builds that are not current, side by side: webpack spends much of its time
+ * single-threaded, so two builds on two cores take far less than one after the other. By default
+ * one line says how far they are (rewritten in place on a terminal, printed at each quarter
+ * otherwise); `--verbose` shows webpack's own output instead.
+ */
+async function buildH5Apps(options: Options): Promise<void> {
+  const pending: PendingBuild[] = []
+  if (options.rebuild || !buildIsCurrent()) pending.push({ label: 'h5' })
+  if (options.rebuild || !dingtalkH5BuildIsCurrent(ROOT)) {
+    pending.push({ label: 'h5-dd', env: DINGTALK_H5_ENV })
+  }
+  if (pending.length === 0) {
+    console.log(
+      '▸ H5 builds are current (dist/h5, dist/h5-dd newer than src/); --rebuild forces them',
+    )
     return
   }
-  console.log(options.rebuild ? '▸ building the H5 app (--rebuild)…' : '▸ building the H5 app…')
-  const buildStarted = Date.now()
-  await buildH5()
-  console.log(`▸ H5 build done in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`)
+  const names = pending.map((build) => `dist/${build.label}`).join(' and ')
+  const started = Date.now()
+  const percents = new Map(pending.map((build) => [build.label, 0]))
+  const tty = process.stdout.isTTY === true && !options.verbose
+  let printedQuarter = 0
+  const report = () => {
+    const percent = Math.floor(
+      [...percents.values()].reduce((sum, value) => sum + value, 0) / percents.size,
+    )
+    const seconds = ((Date.now() - started) / 1000).toFixed(0)
+    if (tty) {
+      const bar = '█'.repeat(Math.round(percent / 5)).padEnd(20, '░')
+      process.stdout.write(
+        `\r▸ building ${names} ${bar} ${String(percent).padStart(3)}% ${seconds} s`,
+      )
+    } else if (!options.verbose && percent >= (printedQuarter + 1) * 25 && percent < 100) {
+      printedQuarter = Math.floor(percent / 25)
+      console.log(`  … ${percent}% (${seconds} s)`)
+    }
+  }
+  console.log(
+    options.verbose
+      ? `▸ building ${names} (--verbose: webpack's own output follows)`
+      : `▸ building ${names} (first time ≈ 45 s on 2 cores; logs in dist/build-logs/, --verbose shows them)`,
+  )
+  const timer = tty ? setInterval(report, 1000) : null
+  try {
+    await Promise.all(
+      pending.map((build) =>
+        runTaroH5Build({
+          root: ROOT,
+          label: build.label,
+          env: build.env,
+          verbose: options.verbose,
+          onProgress: (percent) => {
+            percents.set(build.label, percent)
+            report()
+          },
+        }),
+      ),
+    )
+  } finally {
+    if (timer) clearInterval(timer)
+    if (tty) process.stdout.write('\n')
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  const logs = options.verbose
+    ? ''
+    : ` (logs: ${pending.map((build) => buildLogPath(ROOT, build.label).slice(ROOT.length + 1)).join(', ')})`
+  console.log(`▸ built ${names} in ${seconds} s${logs}`)
 }
 
 async function main(): Promise<void> {
@@ -145,9 +211,7 @@ async function main(): Promise<void> {
       '▸ not building the H5 apps (--no-build): serving dist/h5 and dist/h5-dd as they are',
     )
   } else {
-    // The WeChat H5 app and the DingTalk one (/dingtalk) build side by side: webpack spends much of
-    // its time single-threaded, so two builds on two cores take far less than one after the other.
-    await Promise.all([ensureWeChatH5Build(options), ensureDingTalkH5Build(ROOT, options.rebuild)])
+    await buildH5Apps(options)
   }
 
   let server: LocalServer
@@ -176,7 +240,8 @@ async function main(): Promise<void> {
   Group leaderboard, running locally (ready in ${seconds} s)
 
     simulator   ${server.url}
-    H5 app      ${server.url}app/  (opened by the simulator's phones)
+    DingTalk    ${server.url}dingtalk  (the same app in a DingTalk group)
+    H5 app      opened inside the simulator's phones, one per member (alone it has no member)
     data        ${options.dataDir}  (start over: ${resetCommand(options)})
 
   Press Ctrl-C to stop.

@@ -361,6 +361,27 @@ export class CloudbaseStore implements LeaderboardStore {
     return (await this.col('memberships').where({ groupId }).count()).total
   }
 
+  async countGroup(
+    groupId: string,
+    periodKey: string,
+  ): Promise<{ members: number; scored: number }> {
+    const $ = this._.aggregate
+    // One aggregate in place of the member count: same calls, same sequential steps.
+    const { list } = await this.rankingRows({ groupId }, periodKey, true)
+      .group({
+        _id: null,
+        members: $.sum(1),
+        // A member without a best has no score after the preserving unwind (missing sorts below numbers).
+        scored: $.sum($.cond({ if: $.gt(['$score', -1]), then: 1, else: 0 })),
+      })
+      .limit(1)
+      .end()
+    const row = list[0]
+    return row
+      ? { members: num(row, 'members'), scored: num(row, 'scored') }
+      : { members: 0, scored: 0 }
+  }
+
   async listStandings(openid: string, periodKey: string): Promise<GroupStanding[]> {
     const [memberships, bestDoc] = await Promise.all([
       this.listMemberships(openid),

@@ -286,6 +286,11 @@ export class SqliteStore implements LeaderboardStore {
          WHERE openid = ? ORDER BY joined_at, group_id`,
       ),
       countMembers: db.prepare(`SELECT count(*) AS n FROM memberships WHERE group_id = ?`),
+      countGroup: db.prepare(
+        `SELECT count(*) AS members, count(b.openid) AS scored
+         FROM memberships m LEFT JOIN bests b ON b.openid = m.openid AND b.period_key = ?
+         WHERE m.group_id = ?`,
+      ),
       deleteMembership: db.prepare(`DELETE FROM memberships WHERE group_id = ? AND openid = ?`),
       // Rankings join the group's memberships (primary-key range on group_id) with each member's
       // best (primary-key lookup on openid, period_key). CROSS JOIN pins that order; the inner
@@ -421,6 +426,13 @@ export class SqliteStore implements LeaderboardStore {
 
   async countMembers(groupId: string): Promise<number> {
     return this.memberCount(groupId)
+  }
+
+  async countGroup(
+    groupId: string,
+    periodKey: string,
+  ): Promise<{ members: number; scored: number }> {
+    return this.sql.countGroup.get(periodKey, groupId) as { members: number; scored: number }
   }
 
   private memberCount(groupId: string): number {

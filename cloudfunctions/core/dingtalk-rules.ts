@@ -156,7 +156,8 @@ export function mergeRoster(
       rows.push(row)
     }
   }
-  return { ...page, rows, memberCount: roster.length }
+  const scoredCount = roster.filter((member) => scoredKeys.has(keyOf(member.userId))).length
+  return { ...page, rows, memberCount: roster.length, scoredCount }
 }
 
 /**

@@ -59,11 +59,11 @@ export async function loadRankingPage(
 ): Promise<RankingPage> {
   const { store } = deps
   const { groupId, periodKey, cursor, pageSize, openid } = request
-  const [entries, mine, memberCount] = await Promise.all([
+  const [entries, mine, counts] = await Promise.all([
     // One extra row tells whether a next page exists without a count query.
     store.getRankingPage({ groupId, periodKey, after: cursor?.after ?? null, limit: pageSize + 1 }),
     store.getRankingEntry(groupId, periodKey, openid),
-    store.countMembers(groupId),
+    store.countGroup(groupId, periodKey),
   ])
   const firstRank = (cursor?.rank ?? 0) + 1
   const pageEntries = entries.slice(0, pageSize)
@@ -84,7 +84,8 @@ export async function loadRankingPage(
     rows,
     nextCursor,
     me: await myRow(deps, rows, mine, groupId, periodKey, request.myProfile),
-    memberCount,
+    memberCount: counts.members,
+    scoredCount: counts.scored,
   }
 }
 

@@ -26,6 +26,11 @@ export interface LeaderboardStore {
   listMemberships(openid: string): Promise<MembershipRecord[]>
   countMembers(groupId: string): Promise<number>
   /**
+   * The group's members, and how many of them have a best in the `periodKey` window: the ranking's
+   * count line ("27 人上榜 · 3 人还没有成绩") needs both before the last page is loaded. One query.
+   */
+  countGroup(groupId: string, periodKey: string): Promise<{ members: number; scored: number }>
+  /**
    * Every group of the player, oldest membership first, with its member count and the player's
    * entry in the `periodKey` ranking and the number of rows ahead of it (null without a best).
    */

@@ -36,6 +36,7 @@ import type {
   SimOpenResult,
   SimState,
 } from './simulator/api-types'
+import { checkSimName, SIM_NAME_MAX_LENGTH } from './simulator/names'
 
 /** Scene of opening the mini program from the chat list's recent bar, without any card. */
 export const SCENE_RECENT_LIST = 1001
@@ -160,6 +161,14 @@ export function createApiRoutes(context: RouteContext) {
     throw new HttpError(400, 'BAD_REQUEST', 'target must be { chatId } or { singleChatWith }')
   }
 
+  /** A name as typed, empty included: the name rule answers for it in words (checkSimName). */
+  const nameField = (body: Record<string, unknown>, key: string): string => {
+    const value = body[key]
+    return typeof value === 'string' && value.length <= SIM_NAME_MAX_LENGTH * 4
+      ? value
+      : stringField(body, key, SIM_NAME_MAX_LENGTH * 4)
+  }
+
   const routes: Record<string, Handler> = {
     'GET /api/sim/state': async (_request, response) => {
       sendJson(response, 200, simState())
@@ -167,7 +176,13 @@ export function createApiRoutes(context: RouteContext) {
 
     'POST /api/sim/members': async (request, response) => {
       const body = await readJsonObject(request)
-      const label = stringField(body, 'label', 40).trim()
+      const checked = checkSimName(
+        nameField(body, 'label'),
+        'member',
+        simState().members.map((member) => member.label),
+      )
+      if (!checked.ok) throw new HttpError(400, 'BAD_NAME', checked.message)
+      const label = checked.name
       const user = standIn.createUser(appid, { label })
       changed()
       await reply(response, 201, { openid: user.openid, label })
@@ -175,7 +190,9 @@ export function createApiRoutes(context: RouteContext) {
 
     'POST /api/sim/groups': async (request, response) => {
       const body = await readJsonObject(request)
-      const name = stringField(body, 'name', 40).trim()
+      const checked = checkSimName(nameField(body, 'name'), 'group')
+      if (!checked.ok) throw new HttpError(400, 'BAD_NAME', checked.message)
+      const name = checked.name
       const members = Array.isArray(body.members) ? body.members : []
       const openids = members.map((m) => requireMember(String(m)))
       const group = standIn.createGroup(appid, { name, members: openids })

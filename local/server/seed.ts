@@ -102,7 +102,7 @@ export async function seedDemoGroup(options: SeedOptions): Promise<SeedResult> {
     appid,
     sharer,
     { groupChat: group },
-    { withShareTicket: true, ...buildSharePayload({ myRank: null, period: 'all' }) },
+    { withShareTicket: true, ...buildSharePayload({ myBest: null, period: 'all' }) },
   )
 
   const seed = options.openSeedRuntime()

@@ -22,6 +22,7 @@ import { build } from 'esbuild'
 import { createDingTalkPreview, type DingTalkPreview } from '../dingtalk/preview'
 import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
 import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
+import { appWithoutSessionPage } from './app-without-session'
 import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
 import { sendJson, sendText } from './http-util'
 import { dataLayout, importedName, inspectDataDir, moveDataAside } from './persistence'
@@ -215,7 +216,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return
     }
     const method = request.method ?? 'GET'
-    const path = new URL(request.url ?? '/', `http://${HOST}`).pathname
+    const url = new URL(request.url ?? '/', `http://${HOST}`)
+    const path = url.pathname
     if (await dingtalk.handle(request, response, path)) return
 
     if (path.startsWith('/api/')) {
@@ -256,6 +258,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     if (path.startsWith('/app/')) {
       const rest = path.slice('/app/'.length) || 'index.html'
+      // The simulator's phones open /app/?session=…; without one the app could only fail.
+      if (rest === 'index.html' && !url.searchParams.has('session')) {
+        response.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-cache',
+        })
+        response.end(request.method === 'HEAD' ? undefined : appWithoutSessionPage('/'))
+        return
+      }
       if (!serveFile(request, response, options.appDir, rest)) {
         sendText(response, 404, 'not in the H5 build: run `npm start -- --rebuild`')
       }

@@ -18,6 +18,8 @@ export function PrivacyPopup() {
   const pending = useRef<PrivacyResolve | null>(null)
 
   useLoad(() => {
+    // Only WeChat has the privacy agreement; elsewhere Taro's placeholder logs "暂时不支持 API".
+    if (process.env.TARO_ENV !== 'weapp') return
     Taro.onNeedPrivacyAuthorization?.((resolve) => {
       pending.current = resolve as PrivacyResolve
       pending.current({ event: 'exposureAuthorization' })
@@ -43,16 +45,24 @@ export function PrivacyPopup() {
         <Text className="privacy-popup__text">
           设置头像和昵称前，请阅读并同意隐私保护指引。头像和昵称只会显示在你所在群的排行榜中。
         </Text>
-        <Text className="link" id="privacy-contract" onClick={() => Taro.openPrivacyContract({})}>
+        <Text
+          className="btn btn--text"
+          id="privacy-contract"
+          onClick={() => Taro.openPrivacyContract({})}
+        >
           查看《隐私保护指引》
         </Text>
         <View className="privacy-popup__actions">
-          <Button id="privacy-disagree" onClick={() => settle('disagree')}>
+          <Button
+            className="btn btn--secondary"
+            id="privacy-disagree"
+            onClick={() => settle('disagree')}
+          >
             拒绝
           </Button>
           <Button
             id={AGREE_BUTTON_ID}
-            className="button-primary"
+            className="btn btn--primary"
             openType="agreePrivacyAuthorization"
             onAgreePrivacyAuthorization={() => settle('agree')}
           >

@@ -2,8 +2,12 @@ import { Text, View } from '@tarojs/components'
 import { memo } from 'react'
 
 import type { RankingRow } from '../core/contract'
+import { fitName, ROW_NAME_UNITS } from '../core/name-fit'
 import { displayName } from '../core/ranking-view'
 import { Avatar } from './avatar'
+
+/** The member's own place in the list (a row or a podium place). */
+export const MY_ROW_ID = 'my-rank-row'
 
 interface RankingRowViewProps {
   row: RankingRow
@@ -21,10 +25,15 @@ export const RankingRowView = memo(function RankingRowView({ row, pinned }: Rank
     pinned ? 'ranking-row--pinned' : '',
   ]
   return (
-    <View className={classes.filter(Boolean).join(' ')} data-member={row.memberKey}>
+    <View
+      className={classes.filter(Boolean).join(' ')}
+      data-member={row.memberKey}
+      // The list's own row is what the bottom bar scrolls to.
+      id={row.isMe && !pinned ? MY_ROW_ID : undefined}
+    >
       <Text className="ranking-row__rank">{idle ? '–' : row.rank}</Text>
       <Avatar url={row.avatarUrl} size="small" />
-      <Text className="ranking-row__name">{displayName(row)}</Text>
+      <Text className="ranking-row__name">{fitName(displayName(row), ROW_NAME_UNITS)}</Text>
       <Text className="ranking-row__score">{idle ? '未参与' : row.score}</Text>
     </View>
   )

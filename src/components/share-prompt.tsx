@@ -16,7 +16,11 @@ export function SharePrompt({ reason }: { reason: NoGroupReason | null }) {
     <View className="share-prompt">
       <Text className="share-prompt__title">分享到群，看看谁是第一</Text>
       <Text className="share-prompt__reason muted">{REASON_TEXT[reason ?? 'elsewhere']}</Text>
-      <Button className="button-primary share-prompt__button" openType="share" id="share-to-group">
+      <Button
+        className="btn btn--primary share-prompt__button"
+        openType="share"
+        id="share-to-group"
+      >
         分享到微信群
       </Button>
     </View>

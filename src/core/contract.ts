@@ -103,6 +103,11 @@ export interface RankingPage {
   /** The caller's own row, even when it is not on this page; null when the caller has no score. */
   me: RankingRow | null
   memberCount: number
+  /**
+   * Members with a score in this window (the rows of all pages together, `played: false` rows
+   * excepted): with `memberCount` it gives the count line before the last page is loaded.
+   */
+  scoredCount: number
 }
 
 export interface Profile {

@@ -1,7 +1,10 @@
 import type { ErrorCode } from './contract'
 
-/** A failure the client sees without the server answering: no network, timeout, SDK failure. */
-export type ClientErrorCode = ErrorCode | 'NETWORK'
+/**
+ * Failures the client names itself: no network, timeout, SDK failure (NETWORK); a picked file the
+ * file store refuses as not an image (NOT_AN_IMAGE, HTTP 415 mapped at the platform edge).
+ */
+export type ClientErrorCode = ErrorCode | 'NETWORK' | 'NOT_AN_IMAGE'
 
 /**
  * What the user reads for each error. The server's `message` is for developers (logs, DevTools);
@@ -9,6 +12,7 @@ export type ClientErrorCode = ErrorCode | 'NETWORK'
  */
 const USER_TEXT: Record<ClientErrorCode, string> = {
   NETWORK: '网络不太好，请稍后重试',
+  NOT_AN_IMAGE: '选的文件不是图片，请换一张照片',
   INVALID_INPUT: '提交的内容不符合要求',
   UNAUTHENTICATED: '请在微信中打开小程序',
   UNKNOWN_ACTION: '小程序版本过旧，请更新后重试',

@@ -167,6 +167,13 @@ export const platformServices: PlatformServices = {
         message?: string
       } | null
       if (response.status === 201 && body?.url) return { ok: true, data: { fileId: body.url } }
+      // 415: the bytes are not an image of an accepted type; picking again helps, retrying not.
+      if (response.status === 415) {
+        return {
+          ok: false,
+          error: { code: 'NOT_AN_IMAGE', message: body?.message ?? 'not an image' },
+        }
+      }
       return {
         ok: false,
         error: { code: 'INVALID_INPUT', message: body?.message ?? `上传失败 (${response.status})` },

@@ -66,7 +66,13 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
       if (draft.avatarTempPath !== null) {
         const upload = await services.uploadAvatar(draft.avatarTempPath)
         if (!upload.ok) {
-          set({ profileSaving: false, profileError: '头像上传失败，请重试' })
+          set({
+            profileSaving: false,
+            profileError:
+              upload.error.code === 'NOT_AN_IMAGE'
+                ? userText('NOT_AN_IMAGE')
+                : '头像上传失败，请重试',
+          })
           return false
         }
         avatarUrl = upload.data.fileId

@@ -22,6 +22,8 @@ export interface RankingData {
   rows: RankingRow[]
   me: RankingRow | null
   memberCount: number
+  /** Absent in a board saved by an older version: the count line then counts the rows. */
+  scoredCount?: number
   nextCursor: string | null
   fetchedAt: number
 }
@@ -80,6 +82,7 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
     rows: page.rows,
     me: page.me,
     memberCount: page.memberCount,
+    scoredCount: page.scoredCount,
     nextCursor: page.nextCursor,
     fetchedAt: now,
   })
@@ -206,6 +209,7 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
             me: result.data.me,
             nextCursor: result.data.nextCursor,
             memberCount: result.data.memberCount,
+            scoredCount: result.data.scoredCount,
           },
         })
       },

@@ -3,7 +3,10 @@ import type { AppState } from './app-state'
 
 /** Read synchronously in the share handler: Taro ignores a payload that arrives late. */
 export function selectSharePayload(state: AppState): SharePayload {
-  return buildSharePayload({ myRank: state.ranking?.me?.rank ?? null, period: state.period })
+  return buildSharePayload({
+    myBest: state.ranking?.period === state.period ? (state.ranking.me?.score ?? null) : null,
+    period: state.period,
+  })
 }
 
 /**
@@ -59,4 +62,17 @@ export function selectBanner(state: AppState): Banner | null {
 export function selectRankMove(state: AppState): string | null {
   const move = state.rankMove
   return move !== null && move.groupId === state.currentGroupId ? move.text : null
+}
+
+/**
+ * The player's best in the period on screen, as the play page shows it before a round: from the
+ * last submission (bests are the player's own, the same in every group) or the ranking's own row.
+ * Undefined when nothing on the phone says (no ranking of that period loaded yet).
+ */
+export function selectMyBest(state: AppState): number | null | undefined {
+  const fromRound = state.bests?.[state.period]
+  if (fromRound !== undefined) return fromRound
+  const ranking = state.ranking
+  if (ranking === null || ranking.period !== state.period) return undefined
+  return ranking.me?.score ?? null
 }

@@ -213,7 +213,10 @@ describe('the demo group', () => {
     await viewer.page.getByRole('status').filter({ hasText: '示例群已就绪' }).waitFor()
     await viewer.tapLatestCard()
     await viewer.phone.locator('.podium__place--1').waitFor()
-    await viewer.phone.getByText('共 30 位群成员').waitFor()
+    await viewer.phone
+      .locator('#count-line')
+      .filter({ hasText: '27 人上榜 · 3 人还没有成绩' })
+      .waitFor()
 
     const lines = await viewer.rankingLines()
     expect(lines).toHaveLength(27)

@@ -69,6 +69,7 @@ describe('mergeRoster', () => {
     rows,
     nextCursor,
     me: null,
+    scoredCount: rows.length,
     memberCount: rows.length,
   })
   const roster = ['a', 'b', 'c', 'd'].map((userId) => ({ userId, name: `name-${userId}` }))

@@ -31,6 +31,7 @@ describe('enterGroup', () => {
             nextCursor: null,
             me: null,
             memberCount: 1,
+            scoredCount: 0,
           },
         },
       })

@@ -34,6 +34,7 @@ describe('getRanking', () => {
       [3, 50, true],
     ])
     expect(page.memberCount).toBe(4)
+    expect(page.scoredCount).toBe(3)
     expect(page.me).toEqual(page.rows[2])
   })
 
@@ -70,6 +71,8 @@ describe('getRanking', () => {
     })
 
     expect(first.rows.map((row) => row.rank)).toEqual([1, 2, 3])
+    // The first page already says how many rows all pages hold together.
+    expect(first.scoredCount).toBe(7)
     expect(second.rows.map((row) => [row.rank, row.score])).toEqual([
       [4, 97],
       [5, 96],
@@ -89,6 +92,7 @@ describe('getRanking', () => {
     expect(page.rows).toHaveLength(1)
     expect(page.me).toBeNull()
     expect(page.memberCount).toBe(2)
+    expect(page.scoredCount).toBe(1)
   })
 
   it('refuses a non-member, whatever group id the client sends', async () => {

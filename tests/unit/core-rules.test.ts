@@ -2,9 +2,13 @@
 import { chooseGroupOpenDataApi, compareVersions } from '../../src/core/base-library'
 import type { RankingRow } from '../../src/core/contract'
 import { classifyEntry } from '../../src/core/group-entry'
+import { displayWidth, fitName, PODIUM_NAME_UNITS, ROW_NAME_UNITS } from '../../src/core/name-fit'
 import {
   appendRows,
+  describeBestBefore,
+  describeMemberCount,
   describeRankMove,
+  describeRoundResult,
   displayName,
   pinnedMyRow,
   splitPodium,
@@ -106,18 +110,87 @@ describe('ranking view', () => {
   test('rank moves are described', () => {
     expect(describeRankMove(5, 3)).toBe('上升 2 名，你现在排第 3 名')
     expect(describeRankMove(null, 4)).toBe('你现在排第 4 名')
-    expect(describeRankMove(2, 2)).toBe('你现在排第 2 名')
+    expect(describeRankMove(2, 2)).toBe('仍排第 2 名')
     expect(describeRankMove(2, null)).toBeNull()
   })
 })
 
 describe('share payload', () => {
-  test('names the rank and points at the ranking page without a group id', () => {
-    expect(buildSharePayload({ myRank: 3, period: 'week' })).toEqual({
-      title: '我在群本周排行榜排第 3 名，来挑战我！',
+  test('carries no rank, only the best that is true in every group, and no group id', () => {
+    expect(buildSharePayload({ myBest: 76, period: 'all' })).toEqual({
+      title: '我的最好成绩 76 次，来挑战！',
       path: '/pages/ranking/index?from=share',
     })
-    expect(buildSharePayload({ myRank: null, period: 'all' }).title).toBe('来群总排行榜一较高下！')
+    expect(buildSharePayload({ myBest: 55, period: 'week' }).title).toBe(
+      '我本周最好成绩 55 次，来挑战！',
+    )
+    expect(buildSharePayload({ myBest: null, period: 'all' }).title).toBe(
+      '群排行榜：10 秒点击挑战，来比一比！',
+    )
+    for (const period of ['today', 'week', 'all'] as const) {
+      expect(buildSharePayload({ myBest: 9, period }).title).not.toMatch(/第 ?\d+ ?名/)
+    }
+  })
+})
+
+describe('count line and round texts', () => {
+  const rows = (n: number, unplayed = 0): RankingRow[] => [
+    ...Array.from({ length: n }, (_, i) => row(i + 1, `k${i}`)),
+    ...Array.from({ length: unplayed }, (_, i) => ({ ...row(n + 1, `u${i}`), played: false })),
+  ]
+
+  test('counts every member, scored or not, whatever is loaded', () => {
+    expect(
+      describeMemberCount({ memberCount: 30, scoredCount: 27, rows: rows(20), nextCursor: 'c' }),
+    ).toEqual({ text: '27 人上榜 · 3 人还没有成绩', unscored: 3 })
+    expect(
+      describeMemberCount({ memberCount: 3, scoredCount: 3, rows: rows(3), nextCursor: null }),
+    ).toEqual({ text: '3 人上榜', unscored: 0 })
+    expect(
+      describeMemberCount({ memberCount: 2, scoredCount: 0, rows: [], nextCursor: null })?.text,
+    ).toBe('还没有人上榜 · 2 人还没有成绩')
+    // A board saved before scoredCount existed: complete lists are counted, DingTalk's idle rows apart.
+    expect(describeMemberCount({ memberCount: 12, rows: rows(5, 7), nextCursor: null })?.text).toBe(
+      '5 人上榜 · 7 人还没有成绩',
+    )
+    expect(describeMemberCount({ memberCount: 60, rows: rows(50), nextCursor: 'c' })).toBeNull()
+  })
+
+  test('say whether the best changed and that the ranking counts the best', () => {
+    const said = (result: { headline: string; detail: string }) =>
+      `${result.headline}，${result.detail}`
+    const result = (score: number, bestBefore: number | null, bestAfter: number) =>
+      said(describeRoundResult({ score, period: 'all', bestBefore, bestAfter }))
+    expect(result(55, 76, 76)).toBe('本局 55 次，最好成绩仍是 76 次，排行榜按最好成绩排名')
+    expect(result(80, 76, 80)).toBe('本局 80 次，刷新最好成绩（原来 76 次），排行榜已更新')
+    expect(result(76, 76, 76)).toBe('本局 76 次，追平最好成绩，排行榜按最好成绩排名')
+    expect(result(30, null, 30)).toBe('本局 30 次，这是你的第一个最好成绩，已记入排行榜')
+    expect(
+      said(describeRoundResult({ score: 5, period: 'today', bestBefore: 9, bestAfter: 9 })),
+    ).toBe('本局 5 次，今日最好成绩仍是 9 次，排行榜按最好成绩排名')
+    expect(describeBestBefore('all', 76)).toBe('我的最好成绩 76 次')
+    expect(describeBestBefore('week', null)).toBe('还没有本周最好成绩，打完这一局就上榜')
+  })
+})
+
+describe('names by display width', () => {
+  test('CJK and emoji count double, emoji sequences stay whole', () => {
+    expect(displayWidth('abc')).toBe(3)
+    expect(displayWidth('小林')).toBe(4)
+    expect(displayWidth('小林🐱')).toBe(6)
+    expect(displayWidth('👨‍👩‍👧')).toBe(2)
+    expect(displayWidth('👍🏽')).toBe(2)
+  })
+
+  test('a name that fits stays whole; a longer one is cut at a character with an ellipsis', () => {
+    expect(fitName('八个字的中文昵称', PODIUM_NAME_UNITS)).toBe('八个字的中文昵称')
+    expect(fitName('小林🐱', PODIUM_NAME_UNITS)).toBe('小林🐱')
+    const long = '这是一个非常非常长的二十个字中文昵称啊'
+    const fitted = fitName(long, 12)
+    expect(fitted).toBe('这是一个非…')
+    expect(displayWidth(fitted)).toBeLessThanOrEqual(12)
+    expect(fitName('ab👨‍👩‍👧cd', 5)).toBe('ab…')
+    expect(fitName('abcdefghijklmnopqrstuvwxyz0123', ROW_NAME_UNITS)).toHaveLength(25)
   })
 })
 

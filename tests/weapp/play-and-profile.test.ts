@@ -43,13 +43,17 @@ function shareTitle(): string {
   return payload.title
 }
 
-test('the share payload carries the player rank', () => {
-  expect(shareTitle()).toContain('第 4 名')
+test('the share payload carries the player best, never a rank (it may land in another group)', () => {
+  expect(shareTitle()).toBe('我的最好成绩 5 次，来挑战！')
 })
 
 test('playing a round moves the player up in the ranking shown', async () => {
   const play = weapp.renderPage('pages/play/index')
   await waitFor(() => expect(play.text()).toContain('开始'))
+  // Before the round: the rules, that only the best counts, and my best.
+  expect(play.textOf('#rules')).toContain('10 秒内尽量多点圆圈')
+  expect(play.textOf('#rules')).toContain('排行榜只按你的最好成绩排名')
+  expect(play.textOf('#best-before')).toBe('我的最好成绩 5 次')
   play.tap('#start')
   await waitFor(() => expect(play.text()).toContain('尽可能快地点击圆圈'))
   for (let tap = 0; tap < 25; tap += 1) play.tap('#tap-target')
@@ -63,6 +67,7 @@ test('playing a round moves the player up in the ranking shown', async () => {
 
   await waitFor(() => expect(play.text()).toContain('你现在排第 2 名'), 5000)
   expect(play.text()).toContain('本局 25 次')
+  expect(play.textOf('#round-verdict')).toBe('刷新最好成绩（原来 5 次），排行榜已更新')
   expect(play.text()).toContain('上升 2 名')
   await waitFor(() =>
     expect(readRanking(ranking)).toEqual([
@@ -78,7 +83,21 @@ test('playing a round moves the player up in the ranking shown', async () => {
     'submitScore',
     'getRanking',
   ])
-  expect(shareTitle()).toContain('第 2 名')
+  expect(shareTitle()).toBe('我的最好成绩 25 次，来挑战！')
+
+  // A second round below the best: the page says the best stands and what the ranking counts.
+  play.tap('#start')
+  await waitFor(() => expect(play.exists('#tap-target')).toBe(true))
+  for (let tap = 0; tap < 12; tap += 1) play.tap('#tap-target')
+  await waitFor(() => expect(play.textOf('#taps')).toBe('12'))
+  world.clock.now += 60_000
+  const later = Date.now() + 60_000
+  jest.spyOn(Date, 'now').mockImplementation(() => later)
+  await waitFor(() => expect(play.exists('#round-result')).toBe(true), 5000)
+  expect(play.textOf('#round-result')).toContain('本局 12 次')
+  expect(play.textOf('#round-verdict')).toBe('最好成绩仍是 25 次，排行榜按最好成绩排名')
+  expect(play.textOf('#rank-move')).toBe('仍排第 2 名')
+  expect(play.text()).not.toContain('你现在排第')
   play.unload()
 })
 

@@ -30,6 +30,7 @@ const pageFor = (period: Period): RankingPage => ({
   rows: rankings[period],
   me: rankings[period].find((r) => r.isMe) ?? null,
   memberCount: 4,
+  scoredCount: rankings[period].length,
   nextCursor: null,
 })
 

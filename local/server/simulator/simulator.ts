@@ -10,7 +10,8 @@
  * Shares from inside the app arrive as `wechat:share` messages; the member picks a chat and the
  * card is posted there through the stand-in.
  *
- * Dependency-free on purpose; bundled with esbuild when the server starts.
+ * No libraries on purpose (only the pure name rule it shares with the server); bundled with esbuild
+ * when the server starts.
  */
 import {
   HOST_MESSAGE,
@@ -20,6 +21,14 @@ import {
   type SimOpenResult,
   type SimState,
 } from './api-types'
+import { checkSimName } from './names'
+
+/** What POST /api/sim/seed answers (local/server/seed.ts SeedResult). */
+interface SimSeedResult {
+  chatId: string
+  cardId: string
+  members: string[]
+}
 
 interface Phone {
   openid: string
@@ -71,6 +80,13 @@ function toast(text: string): void {
   const element = h('div', { class: 'toast', role: 'alert' }, text)
   document.body.append(element)
   setTimeout(() => element.remove(), 2500)
+}
+
+/** The line under a form: what was done, or why nothing was (in red). Stays until the next try. */
+function formMessage(id: string, text: string, kind: 'ok' | 'error'): void {
+  const element = byId(id)
+  element.textContent = text
+  element.classList.toggle('is-error', kind === 'error')
 }
 
 function setStatus(text: string): void {
@@ -160,7 +176,14 @@ function renderChatList(): void {
   const list = byId('chat-list')
   const chats = myChats()
   if (!me) {
-    list.replaceChildren(h('li', { class: 'muted' }, '先在上方选择「我是」'))
+    const noMembers = (state?.members.length ?? 0) === 0
+    list.replaceChildren(
+      h(
+        'li',
+        { class: 'muted' },
+        noMembers ? '还没有成员：打开示例群，或在下面添加成员' : '先在顶部的「我是」选一位成员',
+      ),
+    )
     return
   }
   list.replaceChildren(
@@ -192,8 +215,10 @@ function renderChat(): void {
   const messages = byId('chat-messages')
   const chat = myChats().find((c) => c.chatId === currentChatId)
   if (!chat || !me) {
-    header.replaceChildren(h('span', { class: 'muted' }, '选择一个聊天'))
-    messages.replaceChildren()
+    header.replaceChildren(
+      h('span', { class: 'muted' }, me ? '选择一个聊天' : '欢迎：先看看示例群'),
+    )
+    messages.replaceChildren(welcomePanel())
     return
   }
   const addable = (state?.members ?? []).filter((m) => !chat.members.includes(m.openid))
@@ -251,6 +276,51 @@ function renderChat(): void {
     }),
   )
   messages.scrollTop = messages.scrollHeight
+}
+
+/**
+ * The first screen: one button to the demo group (created once, then reused) with the card already
+ * tapped, and in a sentence what each part of the page is.
+ */
+function welcomePanel(): HTMLElement {
+  const open = h(
+    'button',
+    { type: 'button', class: 'welcome__button', 'data-testid': 'welcome-demo' },
+    '打开示例群「周末跑团」（30 人，已有成绩）',
+  )
+  open.addEventListener('click', () => void openDemoGroup())
+  return h(
+    'div',
+    { class: 'welcome', 'data-testid': 'welcome' },
+    h('h2', {}, '群排行榜 · 本地微信模拟器'),
+    h(
+      'p',
+      {},
+      '左边是微信的聊天列表，中间是聊天，右边是这位成员的手机。在群里点开小程序卡片，就进入这个群的排行榜。',
+    ),
+    open,
+    h(
+      'p',
+      { class: 'muted' },
+      '也可以自己来：在「新成员」里加几个人，在「新群聊」里建群，再在小程序里点「分享到群」。用顶部的「我是」换一位成员。',
+    ),
+  )
+}
+
+/** The demo group (seeded once), as its first member, with its card tapped: the ranking on the phone. */
+async function openDemoGroup(): Promise<void> {
+  setStatus('正在打开示例群…')
+  try {
+    const seeded = await api<SimSeedResult>('POST', '/api/sim/seed', {})
+    await refresh()
+    chooseMe(seeded.members[0] ?? null)
+    currentChatId = seeded.chatId
+    renderAll()
+    await openCard(seeded.cardId)
+    setStatus(`已打开示例群，你是「${labelOf(seeded.members[0] ?? '')}」：用「我是」换一位成员`)
+  } catch (error) {
+    setStatus((error as Error).message)
+  }
 }
 
 function renderPhones(): void {
@@ -494,28 +564,41 @@ function wireControls(): void {
   byId<HTMLFormElement>('member-form').addEventListener('submit', (event) => {
     event.preventDefault()
     const input = byId<HTMLInputElement>('new-member-name')
-    const label = input.value.trim()
-    if (!label) return
-    void api<{ openid: string }>('POST', '/api/sim/members', { label })
+    const checked = checkSimName(
+      input.value,
+      'member',
+      (state?.members ?? []).map((member) => member.label),
+    )
+    if (!checked.ok) {
+      formMessage('member-form-message', checked.message, 'error')
+      return
+    }
+    void api<{ openid: string; label: string }>('POST', '/api/sim/members', { label: checked.name })
       .then(async (created) => {
         input.value = ''
         await refresh()
         if (!me) chooseMe(created.openid)
+        formMessage('member-form-message', `已添加「${created.label}」`, 'ok')
       })
-      .catch((error: Error) => toast(error.message))
+      .catch((error: Error) => formMessage('member-form-message', error.message, 'error'))
   })
   byId<HTMLFormElement>('group-form').addEventListener('submit', (event) => {
     event.preventDefault()
     if (!me) {
-      toast('先选择「我是」')
+      formMessage('group-form-message', '先在顶部的「我是」选一位成员：群由他来建', 'error')
       return
     }
     const input = byId<HTMLInputElement>('new-group-name')
+    const checked = checkSimName(input.value, 'group')
+    if (!checked.ok) {
+      formMessage('group-form-message', checked.message, 'error')
+      return
+    }
     const picked = Array.from(byId('new-group-members').querySelectorAll('input:checked')).map(
       (box) => (box as HTMLInputElement).value,
     )
     void api<{ chatId: string }>('POST', '/api/sim/groups', {
-      name: input.value.trim(),
+      name: checked.name,
       members: [me, ...picked],
     })
       .then(async (created) => {
@@ -523,8 +606,13 @@ function wireControls(): void {
         currentChatId = created.chatId
         await refresh()
         renderAll()
+        formMessage(
+          'group-form-message',
+          `已创建「${checked.name}」（${picked.length + 1} 人）并打开了它的聊天`,
+          'ok',
+        )
       })
-      .catch((error: Error) => toast(error.message))
+      .catch((error: Error) => formMessage('group-form-message', error.message, 'error'))
   })
   byId('launch-app').addEventListener('click', () => void launchApp())
   byId('seed-demo').addEventListener('click', () => {

@@ -5,9 +5,11 @@ import Taro, { useDidShow, useShareAppMessage, useUnload } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 
+import { ROUND_DURATION_MS } from '../../core/contract'
+import { describeBestBefore, describeRoundResult } from '../../core/ranking-view'
 import { enableShareWithTicket } from '../../platform/share'
 import { appStore, useAppStore } from '../../store'
-import { selectRankMove, selectSharePayload } from '../../store/selectors'
+import { selectMyBest, selectRankMove, selectSharePayload } from '../../store/selectors'
 
 const TICK_MS = 100
 
@@ -21,8 +23,25 @@ export default function PlayPage() {
       rankMove: selectRankMove(state),
       bests: state.bests,
       error: state.playError,
+      period: state.period,
+      myBest: selectMyBest(state),
     })),
   )
+  // The best when the round started: after it, the page says whether this round changed it.
+  const [bestAtStart, setBestAtStart] = useState<number | null | undefined>(undefined)
+  const start = () => {
+    setBestAtStart(selectMyBest(appStore.getState()))
+    void appStore.getState().startRound()
+  }
+  const result =
+    play.status === 'done' && play.lastScore !== null && play.bests !== null
+      ? describeRoundResult({
+          score: play.lastScore,
+          period: play.period,
+          bestBefore: bestAtStart ?? null,
+          bestAfter: play.bests[play.period],
+        })
+      : null
   const [taps, setTaps] = useState(0)
   const [remainingMs, setRemainingMs] = useState(0)
   const tapsRef = useRef(0)
@@ -74,10 +93,33 @@ export default function PlayPage() {
         </>
       ) : (
         <View className="play-page__intro">
+          {(play.status === 'idle' || play.status === 'starting' || play.status === 'error') && (
+            <View className="play-page__rules" id="rules">
+              <Text className="play-page__title">10 秒点击挑战</Text>
+              <Text className="play-page__rule">
+                {ROUND_DURATION_MS / 1000} 秒内尽量多点圆圈，每点一下算 1 次。
+              </Text>
+              <Text className="play-page__rule">每局都会记下，排行榜只按你的最好成绩排名。</Text>
+              {play.myBest !== undefined && (
+                <Text className="play-page__best" id="best-before">
+                  {describeBestBefore(play.period, play.myBest)}
+                </Text>
+              )}
+            </View>
+          )}
           {play.status === 'submitting' && <Text id="submitting">正在提交成绩…</Text>}
           {play.status === 'done' && (
             <View className="play-page__result" id="result">
-              <Text className="play-page__score">本局 {play.lastScore} 次</Text>
+              <View className="play-page__verdict-box" id="round-result">
+                <Text className="play-page__score">
+                  {result?.headline ?? `本局 ${play.lastScore} 次`}
+                </Text>
+                {result && (
+                  <Text className="play-page__verdict" id="round-verdict">
+                    {result.detail}
+                  </Text>
+                )}
+              </View>
               {play.rankMove && (
                 <Text className="play-page__move" id="rank-move">
                   {play.rankMove}
@@ -97,20 +139,28 @@ export default function PlayPage() {
           )}
           {play.status !== 'submitting' && (
             <Button
-              className="button-primary"
+              className="btn btn--primary play-page__button"
               id="start"
               loading={play.status === 'starting'}
-              onClick={() => void appStore.getState().startRound()}
+              onClick={start}
             >
               {play.status === 'done' ? '再来一局' : '开始'}
             </Button>
           )}
           {play.status === 'done' && (
             <>
-              <Button openType="share" id="share-result">
+              <Button
+                className="btn btn--secondary play-page__button"
+                openType="share"
+                id="share-result"
+              >
                 把成绩分享到群
               </Button>
-              <Text className="link" id="back-to-ranking" onClick={() => void Taro.navigateBack()}>
+              <Text
+                className="btn btn--text"
+                id="back-to-ranking"
+                onClick={() => void Taro.navigateBack()}
+              >
                 查看排行榜
               </Text>
             </>

@@ -33,6 +33,8 @@ export default function ProfilePage() {
   // What was typed: Taro's H5 Input is controlled and resets to `value` after every keystroke.
   const [nicknameDraft, setNicknameDraft] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
+  // Counted as the server counts (code points, an emoji is one), shown against the limit.
+  const length = [...(nicknameDraft ?? profile?.nickname ?? '')].length
 
   useLoad(() => {
     if (appStore.getState().profile === null) void appStore.getState().loadProfile()
@@ -55,6 +57,7 @@ export default function ProfilePage() {
     <View className="profile-page">
       <Form
         id="profile-form"
+        className="profile-page__form"
         onSubmit={(event) => {
           const value = (event.detail.value ?? {}) as { nickname?: unknown }
           void submit(typeof value.nickname === 'string' ? value.nickname : '')
@@ -63,8 +66,9 @@ export default function ProfilePage() {
         <AvatarPicker url={avatarTempPath ?? profile?.avatarUrl ?? null} onPicked={pickAvatar} />
         <Text className="muted profile-page__hint">点击头像从微信选择</Text>
         <View className="profile-page__field">
-          <Text>昵称</Text>
+          <Text className="profile-page__label">昵称</Text>
           <Input
+            className="profile-page__input"
             id="nickname"
             name="nickname"
             type="nickname"
@@ -72,19 +76,36 @@ export default function ProfilePage() {
             placeholder="输入或使用微信昵称"
             value={nicknameDraft ?? profile?.nickname ?? ''}
             onInput={(event) => setNicknameDraft(event.detail.value)}
+            onBlur={(event) => setNicknameDraft(event.detail.value)}
           />
+          <Text
+            className={`profile-page__counter${length >= NICKNAME_MAX_LENGTH ? ' profile-page__counter--full' : ''}`}
+            id="nickname-counter"
+          >
+            {length}/{NICKNAME_MAX_LENGTH}
+          </Text>
         </View>
+        {length >= NICKNAME_MAX_LENGTH && (
+          <Text className="profile-page__limit" id="nickname-limit">
+            昵称最多 {NICKNAME_MAX_LENGTH} 个字
+          </Text>
+        )}
         {error && (
           <Text className="profile-page__error" id="profile-error">
             {error}
           </Text>
         )}
         {saved && (
-          <Text className="muted" id="profile-saved">
+          <Text className="muted profile-page__saved" id="profile-saved">
             已保存，排行榜中会显示新的头像和昵称
           </Text>
         )}
-        <Button className="button-primary" id="save-profile" formType="submit" loading={saving}>
+        <Button
+          className="btn btn--primary profile-page__save"
+          id="save-profile"
+          formType="submit"
+          loading={saving}
+        >
           保存
         </Button>
       </Form>

@@ -11,15 +11,23 @@ import Taro, {
 } from '@tarojs/taro'
 import { useShallow } from 'zustand/react/shallow'
 
+import { BottomBar } from '../../components/bottom-bar'
+import { CountLine } from '../../components/count-line'
 import { GroupName } from '../../components/group-name'
 import { PeriodTabs } from '../../components/period-tabs'
 import { Podium } from '../../components/podium'
-import { RankingRowView } from '../../components/ranking-row'
+import { MY_ROW_ID, RankingRowView } from '../../components/ranking-row'
 import { SharePrompt } from '../../components/share-prompt'
-import { pinnedMyRow, splitPodium } from '../../core/ranking-view'
+import { useOnScreen } from '../../components/use-on-screen'
+import { describeMemberCount, pinnedMyRow, splitPodium } from '../../core/ranking-view'
 import { enableShareWithTicket } from '../../platform/share'
 import { appStore, useAppStore } from '../../store'
 import { selectBanner, selectHeaderGroupId, selectSharePayload } from '../../store/selectors'
+
+/** How far the bottom bar reaches up from the bottom of a 375 px screen (actions and my row). */
+const BAR_COVER_PX = 150
+/** The bottom bar's tap loads at most this many pages to reach the member's row. */
+const MAX_PAGES_TO_ME = 20
 
 export default function RankingPage() {
   const router = useRouter()
@@ -62,6 +70,9 @@ export default function RankingPage() {
     void appStore.getState().loadMoreRanking()
   })
   useShareAppMessage(() => selectSharePayload(appStore.getState()))
+  const me = view.ranking?.me ?? null
+  const myRowLoaded = view.ranking !== null && me !== null && !pinnedMyRow(view.ranking.rows, me)
+  const myRowOnScreen = useOnScreen(`#${MY_ROW_ID}`, myRowLoaded, BAR_COVER_PX)
 
   if (view.entryScreen === 'no-group') {
     return (
@@ -74,7 +85,8 @@ export default function RankingPage() {
 
   const ranking = view.ranking
   const { podium, rest } = splitPodium(ranking?.rows ?? [])
-  const pinned = ranking ? pinnedMyRow(ranking.rows, ranking.me) : null
+  const barRow = me !== null && !myRowOnScreen ? me : null
+  const count = ranking ? describeMemberCount(ranking) : null
   const loading =
     view.entryScreen === 'starting' ||
     view.entryScreen === 'entering' ||
@@ -114,6 +126,9 @@ export default function RankingPage() {
         period={view.period}
         onSelect={(period) => void appStore.getState().selectPeriod(period)}
       />
+      <View className="ranking-page__count">
+        {count && <CountLine text={count.text} unscored={count.unscored} />}
+      </View>
       <View className="ranking-page__notes">
         {view.status === 'stale' && ranking && (
           <Text className="stale-note" id="stale-note">
@@ -141,48 +156,44 @@ export default function RankingPage() {
         </View>
         <View className="ranking__footer">
           {view.loadingMore && <Text className="ranking__more">加载更多…</Text>}
-          {ranking && !ranking.nextCursor && ranking.rows.length > 10 && (
-            <Text className="ranking__more muted">共 {ranking.memberCount} 位群成员</Text>
-          )}
         </View>
       </View>
-      <View className="ranking__pinned-slot">
-        {pinned && (
-          <View className="ranking__pinned" id="my-row">
-            <RankingRowView row={pinned} pinned />
-          </View>
-        )}
-      </View>
-      <View className="ranking-page__actions">
-        <Button
-          className="button-primary"
-          id="play"
-          onClick={() => void Taro.navigateTo({ url: '/pages/play/index' })}
+      <View className="ranking-page__links">
+        <Text
+          className="btn btn--text"
+          id="edit-profile"
+          onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}
         >
-          开始挑战
-        </Button>
-        <Button className="ranking-page__share" id="share" openType="share">
-          分享到群
-        </Button>
-        <View className="ranking-page__links">
-          <Text
-            className="link"
-            id="edit-profile"
-            onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}
-          >
-            设置头像昵称
-          </Text>
-          <MyGroupsLink />
-        </View>
+          设置头像昵称
+        </Text>
+        <MyGroupsLink />
       </View>
+      <BottomBar myRow={barRow} onMyRowTap={() => void scrollToMe()} />
     </View>
   )
+}
+
+/** Scrolls the list to the member's own place, loading pages until it is there. */
+async function scrollToMe(): Promise<void> {
+  const store = appStore.getState()
+  const me = store.ranking?.me
+  if (!me) return
+  for (let page = 0; page < MAX_PAGES_TO_ME; page++) {
+    const ranking = appStore.getState().ranking
+    if (!ranking || ranking.rows.some((row) => row.memberKey === me.memberKey)) break
+    if (ranking.nextCursor === null) return
+    await appStore.getState().loadMoreRanking()
+  }
+  // After the render that shows the row; the offset keeps it clear of the status bar area.
+  setTimeout(() => {
+    void Taro.pageScrollTo({ selector: `#${MY_ROW_ID}`, offsetTop: -120, duration: 300 })
+  }, 0)
 }
 
 function MyGroupsLink() {
   return (
     <Text
-      className="link"
+      className="btn btn--text"
       id="my-groups"
       onClick={() => void Taro.navigateTo({ url: '/pages/groups/index' })}
     >

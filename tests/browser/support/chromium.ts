@@ -207,9 +207,12 @@ export async function launchChromium({ cjkFont = true }: LaunchOptions = {}): Pr
 }
 
 /** A context (one "device") whose requests may only reach 127.0.0.1. */
-export async function isolatedContext(browser: Browser): Promise<BrowserContext> {
+export async function isolatedContext(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1400, height: 900 },
+): Promise<BrowserContext> {
   const context = await browser.newContext({
-    viewport: { width: 1400, height: 900 },
+    viewport,
     serviceWorkers: 'block',
   })
   await context.route('**/*', (route) => {

@@ -286,6 +286,9 @@ export function describeStoreContract(
 
         expect(page.map((entry) => entry.openid)).toEqual(['alice', 'bob', 'dave', 'carol', 'erin'])
         expect(await store.countMembers('G1')).toBe(6)
+        expect(await store.countGroup('G1', KEYS.all)).toEqual({ members: 6, scored: 5 })
+        expect(await store.countGroup('G1', 'some-other-window')).toEqual({ members: 6, scored: 0 })
+        expect(await store.countGroup('G-none', KEYS.all)).toEqual({ members: 0, scored: 0 })
       })
 
       it('pages with keyset cursors and counts rows ahead of a position', async () => {

@@ -30,7 +30,15 @@ export function makePage(
   rows: RankingRow[],
   me: RankingRow | null = null,
 ): RankingPage {
-  return { groupId, period: 'all', rows, nextCursor: null, me, memberCount: rows.length }
+  return {
+    groupId,
+    period: 'all',
+    rows,
+    nextCursor: null,
+    me,
+    memberCount: rows.length,
+    scoredCount: rows.length,
+  }
 }
 
 export function createFakeServices(): FakeServices {
