@@ -14,6 +14,7 @@ import { leaveGroup } from './actions/leave-group'
 import { listMyGroups } from './actions/list-my-groups'
 import { startRound } from './actions/start-round'
 import { submitScore } from './actions/submit-score'
+import { subscribe } from './actions/subscribe'
 import { updateProfile } from './actions/update-profile'
 import type { Action, ActionDeps, AuthenticatedCaller } from './deps'
 import type { CallerContext } from './ports'
@@ -31,6 +32,7 @@ const ACTION_HANDLERS: { [A in ActionName]: Action<ActionOutput<A>> } = {
   listMyGroups,
   leaveGroup,
   deleteMyData,
+  subscribe,
 }
 
 const MAX_OPENID_LENGTH = 128

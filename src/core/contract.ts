@@ -136,6 +136,24 @@ export interface SubmitResult {
   applied: boolean
 }
 
+/**
+ * Subscribe messages (one-time templates). Each acceptance in \`wx.requestSubscribeMessage\` lets the
+ * server send one message of that template; the server counts them as credits per player.
+ */
+export const NOTICE_KINDS = ['overtaken', 'weekly'] as const
+/** `overtaken`: someone passed you in a group; `weekly`: a group's results of the week just ended. */
+export type NoticeKind = (typeof NOTICE_KINDS)[number]
+
+/** Template ids per kind, from the server config (null: that message is not configured). */
+export type NoticeTemplates = Record<NoticeKind, string | null>
+
+/** What `wx.requestSubscribeMessage` answers per template id (`filter`: same-title template). */
+export const SUBSCRIBE_RESULTS = ['accept', 'reject', 'ban', 'filter'] as const
+export type SubscribeResult = (typeof SUBSCRIBE_RESULTS)[number]
+
+/** The page a notice opens, with the group whose ranking it shows. */
+export const NOTICE_PAGE = 'pages/ranking/index'
+
 export interface ActionMap {
   /**
    * Opens a group from a card. Exactly one of: `groupInfo` (a top-level `wx.cloud.CloudID`
@@ -151,7 +169,13 @@ export interface ActionMap {
       period?: Period
       pageSize?: number
     }
-    output: { ranking: RankingPage; profile: Profile; joined: boolean }
+    output: {
+      ranking: RankingPage
+      profile: Profile
+      joined: boolean
+      /** The subscribe-message template ids, present when the server has any configured. */
+      notices?: NoticeTemplates
+    }
   }
   getRanking: {
     input: { groupId: string; period?: Period; cursor?: string | null; pageSize?: number }
@@ -170,6 +194,14 @@ export interface ActionMap {
   listMyGroups: { input: Record<string, never>; output: { groups: GroupSummary[] } }
   leaveGroup: { input: { groupId: string }; output: { left: boolean } }
   deleteMyData: { input: Record<string, never>; output: { deleted: boolean } }
+  /**
+   * Records what \`wx.requestSubscribeMessage\` answered (its success result without \`errMsg\`):
+   * each \`accept\` of a configured template is one more message the server may send.
+   */
+  subscribe: {
+    input: { results: Record<string, SubscribeResult> }
+    output: { credits: Record<NoticeKind, number> }
+  }
 }
 
 export type ActionName = keyof ActionMap
@@ -186,6 +218,7 @@ export const ACTIONS = [
   'listMyGroups',
   'leaveGroup',
   'deleteMyData',
+  'subscribe',
 ] as const satisfies readonly ActionName[]
 
 /** The `data` of `wx.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })`. */
