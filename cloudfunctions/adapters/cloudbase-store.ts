@@ -10,6 +10,7 @@ import {
   type Credits,
   type GroupStanding,
   isBetterBest,
+  type JobState,
   type JoinResult,
   keysetTerms,
   type LeaderboardStore,
@@ -19,6 +20,7 @@ import {
   type NoticePayload,
   type NoticeRecord,
   type ProfilePatch,
+  type PruneCutoffs,
   type RankedEntry,
   RANKING_ORDER,
   type RankingQuery,
@@ -27,6 +29,7 @@ import {
   type RoundRecord,
   type ScoreEntry,
   type ScoreSubmission,
+  type WeekHistory,
 } from '../core/store'
 
 /**
@@ -120,6 +123,8 @@ export const COLLECTIONS = {
   credits: 'credits',
   notices: 'notices',
   overtakes: 'overtakes',
+  history: 'history',
+  jobs: 'jobs',
 } as const
 
 /** The documented guidance keeps query pages at 100 even though the server accepts up to 1000. */
@@ -246,6 +251,8 @@ export class CloudbaseStore implements LeaderboardStore {
       credits: prefix + COLLECTIONS.credits,
       notices: prefix + COLLECTIONS.notices,
       overtakes: prefix + COLLECTIONS.overtakes,
+      history: prefix + COLLECTIONS.history,
+      jobs: prefix + COLLECTIONS.jobs,
     }
   }
 
@@ -906,6 +913,122 @@ export class CloudbaseStore implements LeaderboardStore {
         return
       case 'retry':
         await pending.update({ data: { attempts: this._.inc(1), dueAt: outcome.retryAt } })
+    }
+  }
+
+  async listScorers(periodKey: string, after: string | null, limit: number): Promise<string[]> {
+    // Served by the { periodKey, openid } index, in its order.
+    const { data } = await this.col('bests')
+      .where({ periodKey, openid: this._.gt(after ?? '') })
+      .orderBy('openid', 'asc')
+      .limit(Math.min(limit, PAGE))
+      .get()
+    return data.map((doc) => str(doc, 'openid'))
+  }
+
+  async listGroupIdsOf(openids: readonly string[]): Promise<string[]> {
+    const groups = new Set<string>()
+    await Promise.all(
+      chunk([...openids], 10).map(async (players) => {
+        for (let skip = 0; ; skip += PAGE) {
+          const { data } = await this.col('memberships')
+            .where({ openid: this._.in(players) })
+            .skip(skip)
+            .limit(PAGE)
+            .get()
+          for (const doc of data) groups.add(str(doc, 'groupId'))
+          if (data.length < PAGE) break
+        }
+      }),
+    )
+    return [...groups].sort()
+  }
+
+  async listCreditHolders(groupId: string, kind: NoticeKind): Promise<string[]> {
+    const { list } = await this.col('memberships')
+      .aggregate()
+      .match({ groupId })
+      .lookup({ from: this.names.credits, localField: 'openid', foreignField: '_id', as: 'credit' })
+      .match({ [`credit.${kind}`]: this._.gt(0) })
+      .project({ _id: 0, openid: 1 })
+      .limit(1000)
+      .end()
+    return list.map((row) => str(row, 'openid')).sort()
+  }
+
+  async queueNotices(notices: readonly NoticeRecord[]): Promise<void> {
+    await Promise.all(
+      notices.map(({ id, ...notice }) => this.addIfAbsent('notices', { _id: id, ...notice })),
+    )
+  }
+
+  async getHistory(groupId: string, weekKey: string): Promise<WeekHistory | null> {
+    const doc = await this.byId('history', `${weekKey}:${groupId}`)
+    return doc
+      ? {
+          groupId: str(doc, 'groupId'),
+          weekKey: str(doc, 'weekKey'),
+          podium: (doc.podium as Array<Record<string, unknown>>).map(toEntry),
+          scorers: num(doc, 'scorers'),
+          closedAt: num(doc, 'closedAt'),
+        }
+      : null
+  }
+
+  async recordHistory(history: WeekHistory): Promise<boolean> {
+    return this.addIfAbsent('history', { _id: `${history.weekKey}:${history.groupId}`, ...history })
+  }
+
+  async getJob(id: string): Promise<JobState | null> {
+    const doc = await this.byId('jobs', id)
+    return doc
+      ? {
+          id,
+          cursor: nullableStr(doc, 'cursor'),
+          done: doc.done === true,
+          updatedAt: num(doc, 'updatedAt'),
+        }
+      : null
+  }
+
+  async saveJob(job: JobState): Promise<void> {
+    const { id, ...fields } = job
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { stats } = await this.col('jobs').where({ _id: id }).update({ data: fields })
+      if (stats.updated > 0 || (await this.addIfAbsent('jobs', { _id: id, ...fields }))) return
+      // Present but unchanged: the same state was already saved.
+      if (attempt > 0) return
+    }
+  }
+
+  async prune(cutoffs: PruneCutoffs): Promise<Record<string, number>> {
+    const _ = this._
+    const removed = async (query: CloudQuery) => (await query.remove()).stats.removed
+    const keyRange = (prefix: string, before: string) =>
+      _.and([{ periodKey: _.gt(prefix) }, { periodKey: _.lt(before) }])
+    // Independent collections: all at once. Each is a multi-document remove (one request).
+    const [rounds, rateLimits, dayBests, weekBests, notices, history, jobs] = await Promise.all([
+      removed(this.col('rounds').where({ expiresAt: _.lt(cutoffs.roundsExpiredBefore) })),
+      removed(this.col('rateLimits').where({ windowStart: _.lt(cutoffs.rateWindowsBefore) })),
+      removed(this.col('bests').where(keyRange('d:', cutoffs.dayKeyBefore))),
+      removed(this.col('bests').where(keyRange('w:', cutoffs.weekKeyBefore))),
+      removed(
+        this.col('notices').where({
+          state: _.in(['sent', 'dropped']),
+          dueAt: _.lt(cutoffs.settledNoticesBefore),
+        }),
+      ),
+      removed(this.col('history').where({ weekKey: _.lt(cutoffs.historyWeekKeyBefore) })),
+      removed(this.col('jobs').where({ done: true, updatedAt: _.lt(cutoffs.jobsBefore) })),
+    ])
+    return {
+      rounds,
+      rate_limits: rateLimits,
+      day_bests: dayBests,
+      week_bests: weekBests,
+      notices,
+      history,
+      jobs,
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   type Credits,
   type GroupStanding,
   isBetterBest,
+  type JobState,
   type JoinResult,
   keysetTerms,
   type LeaderboardStore,
@@ -17,6 +18,7 @@ import {
   type NoticePayload,
   type NoticeRecord,
   type ProfilePatch,
+  type PruneCutoffs,
   type RankedEntry,
   RANKING_ORDER,
   type RankingQuery,
@@ -25,6 +27,7 @@ import {
   type RoundRecord,
   type ScoreEntry,
   type ScoreSubmission,
+  type WeekHistory,
 } from '../core/store'
 
 type Db = Database.Database
@@ -129,6 +132,28 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       ) WITHOUT ROWID;
       CREATE INDEX notices_due ON notices (state, due_at);
       CREATE INDEX notices_by_openid ON notices (openid);
+    `),
+  // The weekly close and pruning: scorers of a period in openid order, expired rounds and old
+  // rate-limit windows by time, closed weeks' podiums, and resumable job progress.
+  (db) =>
+    db.exec(`
+      CREATE INDEX bests_by_period ON bests (period_key, openid);
+      CREATE INDEX rounds_by_expiry ON rounds (expires_at);
+      CREATE INDEX rate_limits_by_window ON rate_limits (window_start);
+      CREATE TABLE history (
+        week_key TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        podium TEXT NOT NULL,
+        scorers INTEGER NOT NULL,
+        closed_at INTEGER NOT NULL,
+        PRIMARY KEY (week_key, group_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        cursor TEXT,
+        done INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
     `),
 ]
 
@@ -496,6 +521,51 @@ export class SqliteStore implements LeaderboardStore {
       ),
       getNotice: db.prepare(`SELECT * FROM notices WHERE id = ?`),
       setNoticeState: db.prepare(`UPDATE notices SET state = ? WHERE id = ? AND state = 'pending'`),
+      listScorers: db.prepare(
+        `SELECT openid FROM bests WHERE period_key = @periodKey AND openid > @after
+         ORDER BY openid LIMIT @limit`,
+      ),
+      creditHolders: {
+        overtaken: db.prepare(
+          `SELECT m.openid FROM memberships m JOIN credits c ON c.openid = m.openid
+           WHERE m.group_id = ? AND c.overtaken > 0 ORDER BY m.openid`,
+        ),
+        weekly: db.prepare(
+          `SELECT m.openid FROM memberships m JOIN credits c ON c.openid = m.openid
+           WHERE m.group_id = ? AND c.weekly > 0 ORDER BY m.openid`,
+        ),
+      },
+      insertNotice: db.prepare(
+        `INSERT OR IGNORE INTO notices
+           (id, kind, openid, group_id, created_at, due_at, attempts, state, payload)
+         VALUES (@id, @kind, @openid, @groupId, @createdAt, @dueAt, @attempts, @state, @payload)`,
+      ),
+      getHistory: db.prepare(`SELECT * FROM history WHERE group_id = ? AND week_key = ?`),
+      insertHistory: db.prepare(
+        `INSERT OR IGNORE INTO history (week_key, group_id, podium, scorers, closed_at)
+         VALUES (@weekKey, @groupId, @podium, @scorers, @closedAt)`,
+      ),
+      getJob: db.prepare(`SELECT * FROM jobs WHERE id = ?`),
+      saveJob: db.prepare(
+        `INSERT INTO jobs (id, cursor, done, updated_at) VALUES (@id, @cursor, @done, @updatedAt)
+         ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, done = excluded.done,
+           updated_at = excluded.updated_at`,
+      ),
+      prune: {
+        rounds: db.prepare(`DELETE FROM rounds WHERE expires_at < @roundsExpiredBefore`),
+        rate_limits: db.prepare(`DELETE FROM rate_limits WHERE window_start < @rateWindowsBefore`),
+        day_bests: db.prepare(
+          `DELETE FROM bests WHERE period_key > 'd:' AND period_key < @dayKeyBefore`,
+        ),
+        week_bests: db.prepare(
+          `DELETE FROM bests WHERE period_key > 'w:' AND period_key < @weekKeyBefore`,
+        ),
+        notices: db.prepare(
+          `DELETE FROM notices WHERE state IN ('sent', 'dropped') AND due_at < @settledNoticesBefore`,
+        ),
+        history: db.prepare(`DELETE FROM history WHERE week_key < @historyWeekKeyBefore`),
+        jobs: db.prepare(`DELETE FROM jobs WHERE done = 1 AND updated_at < @jobsBefore`),
+      },
       retryNotice: db.prepare(
         `UPDATE notices SET attempts = attempts + 1, due_at = ? WHERE id = ? AND state = 'pending'`,
       ),
@@ -829,6 +899,100 @@ export class SqliteStore implements LeaderboardStore {
         }
       })
       .immediate()
+  }
+
+  async listScorers(periodKey: string, after: string | null, limit: number): Promise<string[]> {
+    return this.sql.listScorers.pluck().all({ periodKey, after: after ?? '', limit }) as string[]
+  }
+
+  async listGroupIdsOf(openids: readonly string[]): Promise<string[]> {
+    const groups = new Set<string>()
+    for (const openid of openids) {
+      for (const row of this.sql.listMemberships.all(openid) as Array<{ group_id: string }>) {
+        groups.add(row.group_id)
+      }
+    }
+    return [...groups].sort()
+  }
+
+  async listCreditHolders(groupId: string, kind: NoticeKind): Promise<string[]> {
+    return this.sql.creditHolders[kind].pluck().all(groupId) as string[]
+  }
+
+  async queueNotices(notices: readonly NoticeRecord[]): Promise<void> {
+    this.db
+      .transaction(() => {
+        for (const notice of notices) {
+          this.sql.insertNotice.run({ ...notice, payload: JSON.stringify(notice.payload) })
+        }
+      })
+      .immediate()
+  }
+
+  async getHistory(groupId: string, weekKey: string): Promise<WeekHistory | null> {
+    const row = this.sql.getHistory.get(groupId, weekKey) as
+      | { week_key: string; group_id: string; podium: string; scorers: number; closed_at: number }
+      | undefined
+    return row
+      ? {
+          groupId: row.group_id,
+          weekKey: row.week_key,
+          podium: JSON.parse(row.podium) as ScoreEntry[],
+          scorers: row.scorers,
+          closedAt: row.closed_at,
+        }
+      : null
+  }
+
+  async recordHistory(history: WeekHistory): Promise<boolean> {
+    const result = this.sql.insertHistory.run({
+      ...history,
+      podium: JSON.stringify(history.podium),
+    })
+    return result.changes === 1
+  }
+
+  async getJob(id: string): Promise<JobState | null> {
+    const row = this.sql.getJob.get(id) as
+      | { id: string; cursor: string | null; done: number; updated_at: number }
+      | undefined
+    return row
+      ? { id: row.id, cursor: row.cursor, done: row.done === 1, updatedAt: row.updated_at }
+      : null
+  }
+
+  async saveJob(job: JobState): Promise<void> {
+    this.sql.saveJob.run({ ...job, done: job.done ? 1 : 0 })
+  }
+
+  async prune(cutoffs: PruneCutoffs): Promise<Record<string, number>> {
+    return this.db
+      .transaction(() =>
+        Object.fromEntries(
+          Object.entries(this.sql.prune).map(([name, statement]) => [
+            name,
+            statement.run(cutoffs).changes,
+          ]),
+        ),
+      )
+      .immediate()
+  }
+
+  /** Rows per table (the storage benchmark). */
+  rowCounts(): Record<string, number> {
+    const tables = this.db
+      .prepare(
+        `SELECT name FROM sqlite_master
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      )
+      .pluck()
+      .all() as string[]
+    return Object.fromEntries(
+      tables.map((table) => [
+        table,
+        this.db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
+      ]),
+    )
   }
 
   /**

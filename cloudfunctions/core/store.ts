@@ -88,6 +88,62 @@ export interface LeaderboardStore {
   listDueNotices(now: number, limit: number): Promise<NoticeRecord[]>
   /** Records what became of one delivery attempt (see `NoticeOutcome`). Idempotent. */
   settleNotice(id: string, outcome: NoticeOutcome): Promise<void>
+
+  // The weekly close and pruning (issue 15), run by the scheduler.
+
+  /** Openids holding a best for `periodKey`, in openid order, strictly after `after`. */
+  listScorers(periodKey: string, after: string | null, limit: number): Promise<string[]>
+  /** The distinct groups the players are members of. */
+  listGroupIdsOf(openids: readonly string[]): Promise<string[]>
+  /** Members of the group holding at least one credit of `kind`. */
+  listCreditHolders(groupId: string, kind: NoticeKind): Promise<string[]>
+  /** Adds notices under their ids; an id that exists (in any state) is left as it is. */
+  queueNotices(notices: readonly NoticeRecord[]): Promise<void>
+  getHistory(groupId: string, weekKey: string): Promise<WeekHistory | null>
+  /** Records a group's closed week once; false when it was already recorded. */
+  recordHistory(history: WeekHistory): Promise<boolean>
+  getJob(id: string): Promise<JobState | null>
+  saveJob(job: JobState): Promise<void>
+  /** Removes what the retention rules no longer need; counts per collection. */
+  prune(cutoffs: PruneCutoffs): Promise<Record<string, number>>
+}
+
+/** A group's podium of one closed week (`w:` key of its Monday). */
+export interface WeekHistory {
+  groupId: string
+  weekKey: string
+  /** The first three of the week's ranking, in order. */
+  podium: ScoreEntry[]
+  /** Members with a score that week. */
+  scorers: number
+  closedAt: number
+}
+
+/** Progress of a resumable scheduled job, e.g. `close:w:2024-05-13`. */
+export interface JobState {
+  id: string
+  /** Where to resume (job-specific), null at the start. */
+  cursor: string | null
+  done: boolean
+  updatedAt: number
+}
+
+/** Everything strictly older than these goes (see cloudfunctions/README.md, retention). */
+export interface PruneCutoffs {
+  /** Rounds that expired before this instant. */
+  roundsExpiredBefore: number
+  /** Rate-limit windows that started before this instant. */
+  rateWindowsBefore: number
+  /** Day bests of days before this `d:` key. */
+  dayKeyBefore: string
+  /** Week bests of weeks before this `w:` key. */
+  weekKeyBefore: string
+  /** Settled (sent or dropped) notices last due before this instant. */
+  settledNoticesBefore: number
+  /** Histories of weeks before this `w:` key. */
+  historyWeekKeyBefore: string
+  /** Finished jobs last updated before this instant. */
+  jobsBefore: number
 }
 
 export type Credits = Record<NoticeKind, number>

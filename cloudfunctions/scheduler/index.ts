@@ -1,6 +1,8 @@
 /**
  * The deployable `scheduler` cloud function: wiring only. Its one timer trigger (config.json)
- * fires every minute; each run delivers the subscribe-message notices that are due. It never
+ * fires every minute; each run (1) closes the week that just ended, from Monday 00:05 Shanghai
+ * on, resuming where an earlier run stopped, (2) prunes once a day after that, (3) delivers the
+ * subscribe-message notices that are due. It never
  * answers a mini program: a call that carries an OPENID, or an event that is not a timer's, is
  * refused without doing anything.
  *
@@ -19,13 +21,25 @@ import { type Envelope, fail, ok } from '../../src/core/contract'
 import { type CloudDatabase, createCloudbaseStore } from '../adapters/cloudbase-store'
 import { createSubscribeMessageApi, type OpenApiSdk } from '../adapters/subscribe-message-api'
 import { deliverNotices, type DeliveryDeps, type DeliveryReport } from '../core/deliver-notices'
+import { type CloseReport, closeWeek, pruneOnce } from '../core/weekly-close'
 import { guardOfflineSdkRejection } from '../leaderboard/index'
 import { loadServerConfig } from '../leaderboard/server-config'
 
-export type SchedulerDeps = DeliveryDeps
+export interface SchedulerDeps extends DeliveryDeps {
+  /**
+   * How long a run may spend closing groups before it leaves the rest to the next run; keep it
+   * well below the function's timeout (default 40 s of the 60 s maximum).
+   */
+  closeBudgetMs?: number
+  /** Groups a run may close (tests interrupt a close with it); no limit by default. */
+  maxGroupsPerRun?: number
+}
 
 export interface SchedulerReport {
   trigger: string
+  close: CloseReport
+  /** Rows removed per collection, when this run pruned. */
+  pruned: Record<string, number> | null
   delivery: DeliveryReport
 }
 
@@ -57,7 +71,14 @@ export function createSchedulerMain(deps: SchedulerDeps | (() => SchedulerDeps))
         return fail('INTERNAL', 'The scheduler is not configured.')
       }
     }
-    return ok({ trigger, delivery: await deliverNotices(resolved) })
+    const run = resolved
+    const close = await closeWeek(run, {
+      deadline: run.clock.now() + (run.closeBudgetMs ?? 40_000),
+      maxGroups: run.maxGroupsPerRun,
+    })
+    // Pruning waits for the close: it must not remove the week bests a close still reads.
+    const pruned = close.done ? await pruneOnce(run) : null
+    return ok({ trigger, close, pruned, delivery: await deliverNotices(run) })
   }
 }
 

@@ -24,7 +24,11 @@ describe('SQLite adapter', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     expect(Object.keys(store.snapshot())).toEqual([
       'bests',
+      'credits',
+      'history',
+      'jobs',
       'memberships',
+      'notices',
       'profiles',
       'rate_limits',
       'rounds',
@@ -40,6 +44,8 @@ describe('SQLite adapter', () => {
     // Rewind the file to what step 1 alone produced.
     const raw = new Database(file)
     raw.exec(`CREATE TABLE group_scores (group_id TEXT, period_key TEXT, openid TEXT)`)
+    raw.exec(`DROP TABLE credits; DROP TABLE notices; DROP TABLE history; DROP TABLE jobs;
+      DROP INDEX bests_by_period; DROP INDEX rounds_by_expiry; DROP INDEX rate_limits_by_window`)
     raw.pragma('user_version = 1')
     raw.close()
 
