@@ -138,7 +138,7 @@ async function closeGroup(
  * What each collection keeps (cloudfunctions/README.md, "Retention"): rounds a day past their
  * expiry (a late retry still replays), rate-limit windows a day, day bests 14 days, week bests
  * of this week and the last one (the "上周" view reads the last), settled notices two days (their
- * ids keep a second notice of the same day out), histories twelve weeks, finished jobs 14 days.
+ * ids keep a second notice of the same day out), histories four weeks, finished jobs 14 days.
  */
 export function pruneCutoffs(now: number): PruneCutoffs {
   return {
@@ -147,7 +147,7 @@ export function pruneCutoffs(now: number): PruneCutoffs {
     dayKeyBefore: dayKey(now - 14 * DAY),
     weekKeyBefore: weekKey(weekStart(now) - 1),
     settledNoticesBefore: now - 2 * DAY,
-    historyWeekKeyBefore: weekKey(now - 12 * WEEK),
+    historyWeekKeyBefore: weekKey(now - 4 * WEEK),
     jobsBefore: now - 14 * DAY,
   }
 }
