@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla'
 
 import type { AppState } from './app-state'
 import { createGroupSlice } from './group-slice'
+import { createNoticeSlice } from './notice-slice'
 import { createPlaySlice } from './play-slice'
 import { createProfileSlice } from './profile-slice'
 import { createRankingSlice } from './ranking-slice'
@@ -16,6 +17,7 @@ export function createAppStore(services: PlatformServices) {
     ...createRankingSlice(services)(...args),
     ...createProfileSlice(services)(...args),
     ...createPlaySlice(services)(...args),
+    ...createNoticeSlice(services)(...args),
   }))
 }
 

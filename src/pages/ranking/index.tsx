@@ -12,6 +12,7 @@ import Taro, {
 import { useShallow } from 'zustand/react/shallow'
 
 import { GroupName } from '../../components/group-name'
+import { NoticeConsent } from '../../components/notice-consent'
 import { PeriodTabs } from '../../components/period-tabs'
 import { Podium } from '../../components/podium'
 import { RankingRowView } from '../../components/ranking-row'
@@ -51,6 +52,8 @@ export default function RankingPage() {
     enableShareWithTicket()
     // Shown again after midnight: the day (or week) on screen may have ended meanwhile.
     void appStore.getState().ensureCurrentWindow()
+    // Consent may have changed in the settings page meanwhile.
+    void appStore.getState().refreshNoticeSetting()
   })
   usePullDownRefresh(() => {
     void appStore
@@ -175,6 +178,7 @@ export default function RankingPage() {
           <MyGroupsLink />
         </View>
       </View>
+      <NoticeConsent />
     </View>
   )
 }
