@@ -8,6 +8,7 @@ import {
 } from '../../src/core/contract'
 import { deleteMyData } from './actions/delete-my-data'
 import { enterGroup } from './actions/enter-group'
+import { getLastWeek } from './actions/get-last-week'
 import { getProfile } from './actions/get-profile'
 import { getRanking } from './actions/get-ranking'
 import { leaveGroup } from './actions/leave-group'
@@ -33,6 +34,7 @@ const ACTION_HANDLERS: { [A in ActionName]: Action<ActionOutput<A>> } = {
   leaveGroup,
   deleteMyData,
   subscribe,
+  getLastWeek,
 }
 
 const MAX_OPENID_LENGTH = 128

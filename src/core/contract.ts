@@ -202,6 +202,20 @@ export interface ActionMap {
     input: { results: Record<string, SubscribeResult> }
     output: { credits: Record<NoticeKind, number> }
   }
+  /** The "上周" view: the group's podium of the week that ended last Sunday, and my rank then. */
+  getLastWeek: { input: { groupId: string }; output: LastWeek }
+}
+
+export interface LastWeek {
+  groupId: string
+  /** `YYYY-MM-DD` of the Monday that started that week (Shanghai). */
+  weekStart: string
+  /** First three of that week's ranking (ranks 1–3); empty when nobody played. */
+  podium: RankingRow[]
+  /** My row of that week, null without a score that week. */
+  me: RankingRow | null
+  /** Members with a score that week, once the week is closed (null before). */
+  scorers: number | null
 }
 
 export type ActionName = keyof ActionMap
@@ -219,6 +233,7 @@ export const ACTIONS = [
   'leaveGroup',
   'deleteMyData',
   'subscribe',
+  'getLastWeek',
 ] as const satisfies readonly ActionName[]
 
 /** The `data` of `wx.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })`. */

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand'
 
 import type { GroupSlice } from './group-slice'
+import type { LastWeekSlice } from './last-week-slice'
 import type { NoticeSlice } from './notice-slice'
 import type { PlaySlice } from './play-slice'
 import type { ProfileSlice } from './profile-slice'
@@ -12,6 +13,7 @@ export type AppState = SessionSlice &
   RankingSlice &
   ProfileSlice &
   PlaySlice &
-  NoticeSlice
+  NoticeSlice &
+  LastWeekSlice
 
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>

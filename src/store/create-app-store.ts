@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla'
 
 import type { AppState } from './app-state'
 import { createGroupSlice } from './group-slice'
+import { createLastWeekSlice } from './last-week-slice'
 import { createNoticeSlice } from './notice-slice'
 import { createPlaySlice } from './play-slice'
 import { createProfileSlice } from './profile-slice'
@@ -18,6 +19,7 @@ export function createAppStore(services: PlatformServices) {
     ...createProfileSlice(services)(...args),
     ...createPlaySlice(services)(...args),
     ...createNoticeSlice(services)(...args),
+    ...createLastWeekSlice(services)(...args),
   }))
 }
 

@@ -80,6 +80,35 @@ describe.each(['SQLite', 'CloudBase'])('weekly close on %s', (adapter) => {
     const second = await run()
     expect(second.close).toEqual({ weekKey: WEEK, closed: 0, done: true })
     expect(sent).toHaveLength(3)
+
+    // The "上周" view: the recorded podium, and my rank then.
+    await h.call('alice', 'updateProfile', { nickname: '阿花' })
+    const lastWeek = await h.expectOk('alice', 'getLastWeek', { groupId: 'G1' })
+    expect(lastWeek).toMatchObject({ groupId: 'G1', weekStart: WEEK.slice(2), scorers: 3 })
+    expect(lastWeek.podium.map((r) => [r.rank, r.score, r.isMe, r.nickname])).toEqual([
+      [1, 40, false, null],
+      [2, 30, true, '阿花'],
+      [3, 20, false, null],
+    ])
+    expect(lastWeek.me).toMatchObject({ rank: 2, score: 30, isMe: true })
+    expect((await h.expectOk('carol', 'getLastWeek', { groupId: 'G1' })).me).toBeNull()
+    expect(await h.call('eve', 'getLastWeek', { groupId: 'G1' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_GROUP_MEMBER' },
+    })
+  })
+
+  it('shows last week from its bests before the close has run', async () => {
+    const { h } = setup(adapter)
+    for (const who of ['alice', 'bob']) await h.enter(who, 'G1')
+    await h.play('alice', 30)
+    await h.play('bob', 40)
+    h.setNow(MONDAY + 2 * MINUTE)
+
+    const lastWeek = await h.expectOk('bob', 'getLastWeek', { groupId: 'G1' })
+
+    expect(lastWeek.podium.map((r) => r.score)).toEqual([40, 30])
+    expect(lastWeek).toMatchObject({ me: { rank: 1 }, scorers: null })
   })
 
   it('resumes a close stopped half-way, or failed mid-group, with one history and one message each', async () => {

@@ -43,7 +43,42 @@ stub.cloud.implementation.callFunction = ({ data = {} }) => {
         }
       : data.action === 'subscribe'
         ? { ok: true, data: { credits: { overtaken: accepted, weekly: 0 } } }
-        : { ok: true, data: ranking }
+        : data.action === 'getLastWeek'
+          ? {
+              ok: true,
+              data: {
+                groupId: data.groupId,
+                weekStart: '2024-05-13',
+                podium: [
+                  {
+                    rank: 1,
+                    memberKey: 'b',
+                    nickname: '小明',
+                    avatarUrl: null,
+                    score: 88,
+                    isMe: false,
+                  },
+                  {
+                    rank: 2,
+                    memberKey: 'me',
+                    nickname: '我',
+                    avatarUrl: null,
+                    score: 60,
+                    isMe: true,
+                  },
+                ],
+                me: {
+                  rank: 2,
+                  memberKey: 'me',
+                  nickname: '我',
+                  avatarUrl: null,
+                  score: 60,
+                  isMe: true,
+                },
+                scorers: 2,
+              },
+            }
+          : { ok: true, data: ranking }
   return { result, requestID: `req-${cloudCalls.length}` }
 }
 
@@ -114,4 +149,15 @@ test('with every subscribe message switched off (20004) only the settings are of
   page.tap('#notify-weekly')
   await waitFor(() => expect(page.textOf('#notify-weekly-status')).toBe('消息提醒已关闭'))
   expect(page.exists('#notify-open-settings')).toBe(true)
+})
+
+test('"上周" shows last week\'s podium and my rank then', async () => {
+  page.tap('#last-week-toggle')
+  await waitFor(() => expect(page.exists('#last-week')).toBe(true))
+  expect(cloudCalls.at(-1)).toEqual({ action: 'getLastWeek', groupId: 'G-notice' })
+  expect(page.textOf('#last-week')).toContain('第 1 名 小明 88')
+  expect(page.textOf('#last-week-me')).toBe('我上周排第 2 名（60 分）')
+
+  page.tap('#last-week-toggle')
+  await waitFor(() => expect(page.exists('#last-week')).toBe(false))
 })

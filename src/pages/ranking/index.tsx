@@ -12,6 +12,7 @@ import Taro, {
 import { useShallow } from 'zustand/react/shallow'
 
 import { GroupName } from '../../components/group-name'
+import { LastWeekView } from '../../components/last-week'
 import { NoticeConsent } from '../../components/notice-consent'
 import { PeriodTabs } from '../../components/period-tabs'
 import { Podium } from '../../components/podium'
@@ -117,6 +118,7 @@ export default function RankingPage() {
         period={view.period}
         onSelect={(period) => void appStore.getState().selectPeriod(period)}
       />
+      <LastWeekView />
       <View className="ranking-page__notes">
         {view.status === 'stale' && ranking && (
           <Text className="stale-note" id="stale-note">
