@@ -20,6 +20,7 @@ import {
   type SimOpenResult,
   type SimState,
 } from './api-types'
+import { mountNoticesPanel } from './notices-panel'
 
 interface Phone {
   openid: string
@@ -565,6 +566,7 @@ async function main(): Promise<void> {
   await refresh()
   chooseMe(initialMe())
   setInterval(updateNavigationBar, 250)
+  mountNoticesPanel({ api, me: () => me, labelOf, deliver, toast })
   document.body.setAttribute('data-ready', 'true')
   setInterval(() => {
     refresh().catch(() => setStatus('本地服务器没有响应'))
