@@ -71,7 +71,8 @@ async function displayNames(store: LeaderboardStore, notices: NoticeRecord[]) {
  * their last credit), and settles each by the platform's answer: delivered → a credit spent;
  * 43101 → the member's credits of that kind cleared, no retry; -1 or no answer → tried again
  * with exponential backoff, at most `maxAttempts` times; anything else (47003 bad data, 40003,
- * 40037, 41030) → logged and dropped. A notice whose member has no credit left is dropped unsent.
+ * 40037, 41030) → logged and dropped. A notice whose member has no credit left, or who left the
+ * group, is dropped unsent.
  */
 export async function deliverNotices(deps: DeliveryDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, refused: 0, dropped: 0, retried: 0 }
@@ -102,8 +103,12 @@ async function deliverOne(
     deps.logger.error(`notices: no ${notice.kind} template configured; dropped ${notice.id}`)
     return { status: 'dropped' }
   }
-  const credits = await deps.store.getCredits(notice.openid)
-  if (credits[notice.kind] < 1) return { status: 'dropped' }
+  // A member who left the group (or deleted their data) since it was queued gets nothing.
+  const [credits, membership] = await Promise.all([
+    deps.store.getCredits(notice.openid),
+    deps.store.getMembership(notice.groupId, notice.openid),
+  ])
+  if (credits[notice.kind] < 1 || membership === null) return { status: 'dropped' }
   let errCode: number | null
   let errMsg = ''
   try {

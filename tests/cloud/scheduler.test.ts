@@ -118,6 +118,15 @@ describe.each(['SQLite', 'CloudBase'])(
       expect(messages.sent.map((m) => m.touser)).toEqual(['alice'])
     })
 
+    it('drops the notice of a member who left the group meanwhile', async () => {
+      await h.play('bob', 40)
+      await h.expectOk('alice', 'leaveGroup', { groupId: 'G1' })
+
+      expect(await run()).toMatchObject({ sent: 0 })
+      expect(messages.sent).toEqual([])
+      expect(await store.getCredits('alice')).toEqual({ overtaken: 1, weekly: 0 })
+    })
+
     it('clears the credits on 43101 and does not retry', async () => {
       await h.expectOk('alice', 'subscribe', { results: { [TEMPLATES.overtaken]: 'accept' } })
       messages.answerNext(43101)
