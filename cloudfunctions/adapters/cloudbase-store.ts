@@ -97,6 +97,7 @@ export interface CloudCommand {
   or(conditions: unknown[]): unknown
   inc(amount: number): unknown
   set(value: unknown): unknown
+  pull(condition: unknown): unknown
   aggregate: CloudAggregateCommand
 }
 
@@ -781,6 +782,10 @@ export class CloudbaseStore implements LeaderboardStore {
       this.col('profiles').where({ _id: openid }).remove(),
       this.col('credits').where({ _id: openid }).remove(),
       this.col('notices').where({ openid }).remove(),
+      // Past podiums keep the other places; the player's own is taken out.
+      this.col('history')
+        .where({ 'podium.openid': openid })
+        .update({ data: { podium: this._.pull({ openid }) } }),
     ])
   }
 
@@ -933,6 +938,7 @@ export class CloudbaseStore implements LeaderboardStore {
         for (let skip = 0; ; skip += PAGE) {
           const { data } = await this.col('memberships')
             .where({ openid: this._.in(players) })
+            .orderBy('joinedAt', 'asc')
             .skip(skip)
             .limit(PAGE)
             .get()

@@ -489,6 +489,15 @@ export class SqliteStore implements LeaderboardStore {
         'credits',
         'notices',
       ].map((table) => db.prepare(`DELETE FROM ${table} WHERE openid = ?`)),
+      // Past podiums keep the other places; the player's own is taken out.
+      scrubHistory: db.prepare(
+        `UPDATE history SET podium = (
+           SELECT json_group_array(json(value)) FROM (
+             SELECT value FROM json_each(history.podium)
+             WHERE json_extract(value, '$.openid') <> @openid ORDER BY key))
+         WHERE EXISTS (SELECT 1 FROM json_each(history.podium)
+           WHERE json_extract(value, '$.openid') = @openid)`,
+      ),
       getBestPositions: db.prepare(
         `SELECT period_key, score, achieved_at FROM bests
          WHERE openid = @openid AND period_key IN (@week, @all)`,
@@ -842,6 +851,7 @@ export class SqliteStore implements LeaderboardStore {
     this.db
       .transaction(() => {
         for (const statement of this.sql.deleteUser) statement.run(openid)
+        this.sql.scrubHistory.run({ openid })
       })
       .immediate()
   }

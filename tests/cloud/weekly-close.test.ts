@@ -96,6 +96,13 @@ describe.each(['SQLite', 'CloudBase'])('weekly close on %s', (adapter) => {
       ok: false,
       error: { code: 'NOT_GROUP_MEMBER' },
     })
+
+    // Deleting one's data takes one's place out of past podiums too.
+    await h.expectOk('bob', 'deleteMyData')
+    expect((await store.getHistory('G1', WEEK))?.podium.map((p) => p.openid)).toEqual([
+      'alice',
+      'dave',
+    ])
   })
 
   it('shows last week from its bests before the close has run', async () => {

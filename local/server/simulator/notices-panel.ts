@@ -62,16 +62,9 @@ export function mountNoticesPanel(host: NoticesPanelHost): void {
   }
   const title = element('h3', {}, '服务通知')
   const list = element('ul', { class: 'service-notices', 'data-testid': 'service-notices' })
-  panel.append(
-    element('div', { class: 'notices-panel__clock' }, '服务器时间 '),
-    clock,
-    plusDay,
-    nextMonday,
-    choice,
-    title,
-    list,
-  )
-  panel.querySelector('.notices-panel__clock')?.append(clock, plusDay, nextMonday)
+  const clockRow = element('div', { class: 'notices-panel__clock' }, '服务器时间 ')
+  clockRow.append(clock, plusDay, nextMonday, choice)
+  panel.append(clockRow, title, list)
   document.body.append(panel)
 
   let shown = ''
