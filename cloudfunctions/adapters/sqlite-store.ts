@@ -221,6 +221,11 @@ const SEED_BATCH = 50_000
 
 const THEIRS = { score: 'b.score', achievedAt: 'b.achieved_at' }
 
+/**
+ * CROSS JOIN pins the order: the player's groups, their members, the credit, then the member's
+ * best by primary key. Left free, the planner starts from every best of the period
+ * (`bests_by_period`), a scan of all players per submission.
+ */
 function overtakenSql(withBefore: boolean): string {
   const passed = keysetSql(
     BEST_ORDER,
@@ -241,9 +246,9 @@ function overtakenSql(withBefore: boolean): string {
       m.group_id, @achievedAt, @achievedAt, 0, 'pending',
       json_object('kind', 'overtaken', 'byOpenid', @openid, 'score', @score, 'period', @period)
     FROM memberships me
-    JOIN memberships m ON m.group_id = me.group_id AND m.openid <> me.openid
-    JOIN credits c ON c.openid = m.openid AND c.overtaken > 0
-    JOIN bests b ON b.openid = m.openid AND b.period_key = @periodKey
+    CROSS JOIN memberships m ON m.group_id = me.group_id AND m.openid <> me.openid
+    CROSS JOIN credits c ON c.openid = m.openid AND c.overtaken > 0
+    CROSS JOIN bests b ON b.openid = m.openid AND b.period_key = @periodKey
     WHERE me.openid = @openid AND (${passed})${withBefore ? ` AND NOT (${passedBefore})` : ''}`
 }
 

@@ -95,6 +95,27 @@ describe('SQLite adapter', () => {
       )
       expect(details.join('\n')).not.toMatch(/^SCAN (m|b|memberships|bests)\b/m)
     }
+    // Queueing "overtaken" notices starts from the submitter's memberships, never a period scan.
+    for (const statement of ['queueOvertaken', 'queueOvertakenSince']) {
+      const details = (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${sql(statement)}`).all({
+          openid: 'o',
+          score: 1,
+          achievedAt: 1,
+          period: 'all',
+          periodKey: 'all',
+          dayKey: 'd:2024-05-15',
+          beforeScore: 0,
+          beforeAchievedAt: 0,
+        }) as Array<{ detail: string }>
+      ).map((row) => row.detail)
+      expect(details).toEqual([
+        expect.stringMatching(/^SEARCH me USING (COVERING )?INDEX memberships_by_openid/),
+        expect.stringMatching(/^SEARCH m USING PRIMARY KEY \(group_id=\?/),
+        'SEARCH c USING PRIMARY KEY (openid=?)',
+        'SEARCH b USING PRIMARY KEY (openid=? AND period_key=?)',
+      ])
+    }
     store.close()
   })
 })
