@@ -160,6 +160,10 @@ async function main(): Promise<void> {
     clock: { now: () => now },
     logger: { error: (message, detail) => console.error(message, detail) },
     memberKeySalt: SALT,
+    // Submissions also queue "overtaken" notices (issue 15); --no-notices measures without.
+    ...(process.argv.includes('--no-notices')
+      ? {}
+      : { noticeTemplates: { overtaken: 'tmpl-overtaken', weekly: 'tmpl-weekly' } }),
   }
   const caller = (openid: string): CallerContext => ({
     openid,
@@ -173,6 +177,13 @@ async function main(): Promise<void> {
     )
     const seedStart = Date.now()
     store.bulkSeed({ profiles: profiles(), memberships: memberships(), bests: bests() })
+    // A third of the players hold an "overtaken" credit, so submissions queue notices.
+    const credit = store.db.prepare(
+      `INSERT INTO credits (openid, overtaken, weekly, updated_at) VALUES (?, 1000000, 0, 0)`,
+    )
+    store.db.transaction(() => {
+      for (let p = 0; p < PLAYERS; p += 3) credit.run(openidOf(p))
+    })()
     const seedMs = Date.now() - seedStart
     const rows = store.db
       .prepare(

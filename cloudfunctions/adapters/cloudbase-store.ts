@@ -1,19 +1,26 @@
 import { randomBytes } from 'node:crypto'
 
-import type { Period, Profile } from '../../src/core/contract'
+import type { NoticeKind, Period, Profile } from '../../src/core/contract'
+import { overtakenNoticeId, passes } from '../core/notices'
 import type { PeriodKeys } from '../core/periods'
 import {
   type ApplyScoreResult,
   BEST_ORDER,
   compareRank,
+  type Credits,
   type GroupStanding,
   isBetterBest,
+  type JobState,
   type JoinResult,
   keysetTerms,
   type LeaderboardStore,
   type MembershipRecord,
   type NewRound,
+  type NoticeOutcome,
+  type NoticePayload,
+  type NoticeRecord,
   type ProfilePatch,
+  type PruneCutoffs,
   type RankedEntry,
   RANKING_ORDER,
   type RankingQuery,
@@ -22,6 +29,7 @@ import {
   type RoundRecord,
   type ScoreEntry,
   type ScoreSubmission,
+  type WeekHistory,
 } from '../core/store'
 
 /**
@@ -83,11 +91,13 @@ export interface CloudCommand {
   neq(value: unknown): unknown
   lt(value: unknown): unknown
   gt(value: unknown): unknown
+  lte(value: unknown): unknown
   in(values: unknown[]): unknown
   and(conditions: unknown[]): unknown
   or(conditions: unknown[]): unknown
   inc(amount: number): unknown
   set(value: unknown): unknown
+  pull(condition: unknown): unknown
   aggregate: CloudAggregateCommand
 }
 
@@ -111,6 +121,11 @@ export const COLLECTIONS = {
   bests: 'bests',
   rounds: 'rounds',
   rateLimits: 'rate_limits',
+  credits: 'credits',
+  notices: 'notices',
+  overtakes: 'overtakes',
+  history: 'history',
+  jobs: 'jobs',
 } as const
 
 /** The documented guidance keeps query pages at 100 even though the server accepts up to 1000. */
@@ -139,6 +154,12 @@ const RANK_SORT = Object.fromEntries(
 ) as Record<string, 1 | -1>
 
 type Best = { score: number; achievedAt: number }
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}
 
 function str(doc: Record<string, unknown>, key: string): string {
   const value = doc[key]
@@ -228,6 +249,11 @@ export class CloudbaseStore implements LeaderboardStore {
       bests: prefix + COLLECTIONS.bests,
       rounds: prefix + COLLECTIONS.rounds,
       rateLimits: prefix + COLLECTIONS.rateLimits,
+      credits: prefix + COLLECTIONS.credits,
+      notices: prefix + COLLECTIONS.notices,
+      overtakes: prefix + COLLECTIONS.overtakes,
+      history: prefix + COLLECTIONS.history,
+      jobs: prefix + COLLECTIONS.jobs,
     }
   }
 
@@ -613,7 +639,7 @@ export class CloudbaseStore implements LeaderboardStore {
 
   async applyScore(submission: ScoreSubmission): Promise<ApplyScoreResult> {
     const { token, openid, requestId, score, achievedAt, periodKeys: keys } = submission
-    const [{ stats }, stored] = await Promise.all([
+    const [{ stats }, stored, candidates] = await Promise.all([
       // The single conditional write that decides which request owns the round.
       this.col('rounds')
         .where({ _id: token, openid, used: false })
@@ -621,15 +647,96 @@ export class CloudbaseStore implements LeaderboardStore {
           data: { used: true, usedRequestId: requestId, usedScore: score, usedAt: achievedAt },
         }),
       this.readBests(openid, keys),
+      submission.notify ? this.overtakeCandidates(openid, keys, { score, achievedAt }) : null,
     ])
     if (stats.updated === 0) return { status: 'conflict' }
-    const best = await this.settle(
-      { token, openid, result: null },
-      { score, achievedAt },
-      keys,
-      stored,
-    )
+    const value = { score, achievedAt }
+    const targets = candidates
+      ? candidates.flatMap((row) => {
+          // All-time first: when both windows are passed, the one notice names the all-time one.
+          const period = (['all', 'week'] as const).find((p) => {
+            const theirs = row[p]
+            return theirs !== null && passes(stored.get(keys[p]) ?? null, value, theirs)
+          })
+          return period ? [{ openid: row.openid, groupId: row.groupId, period }] : []
+        })
+      : []
+    const [best] = await Promise.all([
+      this.settle({ token, openid, result: null }, value, keys, stored),
+      targets.length > 0 && submission.notify
+        ? // One document per submission whatever the number of groups or recipients; the
+          // sender turns it into one notice per recipient, group and day (listDueNotices).
+          this.addIfAbsent('overtakes', {
+            _id: `ovt:${token}`,
+            byOpenid: openid,
+            score,
+            dayKey: submission.notify.dayKey,
+            createdAt: achievedAt,
+            targets,
+          })
+        : null,
+    ])
     return { status: 'applied', best }
+  }
+
+  /**
+   * Members of the player's groups who hold an "overtaken" credit and whose weekly or all-time
+   * best the value passes, with those bests: one aggregate (memberships of the player ⋈ the
+   * memberships of those groups ⋈ credits ⋈ bests). Whether the player's earlier best had
+   * already passed them is decided by the caller, which reads that best beside this.
+   */
+  private async overtakeCandidates(
+    openid: string,
+    keys: PeriodKeys,
+    value: Best,
+  ): Promise<Array<{ openid: string; groupId: string } & Record<'week' | 'all', Best | null>>> {
+    const _ = this._
+    const $ = _.aggregate
+    const behind = (field: string) =>
+      _.or(
+        keysetTerms(BEST_ORDER).map(({ equal, key, direction }) => {
+          const clause: Condition = {}
+          for (const k of equal) clause[`${field}.${k}`] = value[k]
+          clause[`${field}.${key}`] = direction === 'desc' ? _.lt(value[key]) : _.gt(value[key])
+          return clause
+        }),
+      )
+    const { list } = await this.col('memberships')
+      .aggregate()
+      .match({ openid })
+      .project({ _id: 0, groupId: 1 })
+      .lookup({
+        from: this.names.memberships,
+        localField: 'groupId',
+        foreignField: 'groupId',
+        as: 'peer',
+      })
+      .unwind('$peer')
+      .project({
+        groupId: 1,
+        openid: '$peer.openid',
+        weekId: $.concat(['$peer.openid', `:${keys.week}`]),
+        allId: $.concat(['$peer.openid', `:${keys.all}`]),
+      })
+      .match({ openid: _.neq(openid) })
+      .lookup({ from: this.names.credits, localField: 'openid', foreignField: '_id', as: 'credit' })
+      .match({ 'credit.overtaken': _.gt(0) })
+      .lookup({ from: this.names.bests, localField: 'weekId', foreignField: '_id', as: 'week' })
+      .lookup({ from: this.names.bests, localField: 'allId', foreignField: '_id', as: 'all' })
+      .match(_.or([behind('week'), behind('all')]))
+      .project({ groupId: 1, openid: 1, week: 1, all: 1 })
+      .limit(1000)
+      .end()
+    const first = (row: Record<string, unknown>, key: string) => {
+      const docs = row[key] as Array<Record<string, unknown>> | undefined
+      return docs?.[0] ? toBest(docs[0]) : null
+    }
+    return list.map((row) => ({
+      openid: str(row, 'openid'),
+      groupId: str(row, 'groupId'),
+      week: first(row, 'week'),
+      all: first(row, 'all'),
+    }))
   }
 
   async resumeScore(round: RoundRecord, periodKeys: PeriodKeys): Promise<Record<Period, number>> {
@@ -694,7 +801,262 @@ export class CloudbaseStore implements LeaderboardStore {
       this.col('rounds').where({ openid }).remove(),
       this.col('rateLimits').where({ openid }).remove(),
       this.col('profiles').where({ _id: openid }).remove(),
+      this.col('credits').where({ _id: openid }).remove(),
+      this.col('notices').where({ openid }).remove(),
+      // Past podiums keep the other places; the player's own is taken out.
+      this.col('history')
+        .where({ 'podium.openid': openid })
+        .update({ data: { podium: this._.pull({ openid }) } }),
     ])
+  }
+
+  async addCredits(openid: string, kinds: readonly NoticeKind[], now: number): Promise<Credits> {
+    const count = (kind: NoticeKind) => kinds.filter((k) => k === kind).length
+    const add = { overtaken: count('overtaken'), weekly: count('weekly') }
+    if (kinds.length > 0) {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const { stats } = await this.col('credits')
+          .where({ _id: openid })
+          .update({
+            data: {
+              overtaken: this._.inc(add.overtaken),
+              weekly: this._.inc(add.weekly),
+              updatedAt: now,
+            },
+          })
+        if (stats.updated > 0) break
+        if (await this.addIfAbsent('credits', { _id: openid, ...add, updatedAt: now })) break
+      }
+    }
+    return this.getCredits(openid)
+  }
+
+  async getCredits(openid: string): Promise<Credits> {
+    const doc = await this.byId('credits', openid)
+    const count = (key: string) => (typeof doc?.[key] === 'number' ? (doc[key] as number) : 0)
+    return { overtaken: count('overtaken'), weekly: count('weekly') }
+  }
+
+  /**
+   * First turns queued overtakes (one document per submission) into notices, each added under
+   * its deterministic id so a second overtake of the same member, group and day adds nothing,
+   * then removes them; then reads the pending notices that are due.
+   */
+  async listDueNotices(now: number, limit: number): Promise<NoticeRecord[]> {
+    const { data: overtakes } = await this.col('overtakes')
+      .where({ createdAt: this._.lte(now) })
+      .orderBy('createdAt', 'asc')
+      .limit(PAGE)
+      .get()
+    type Target = { openid: string; groupId: string; period: string }
+    // A recipient who left the group or deleted their data since gets nothing.
+    const wanted = overtakes.flatMap((doc) =>
+      (doc.targets as Target[]).map((t) => membershipId(t.groupId, t.openid)),
+    )
+    const still = new Set<string>()
+    await Promise.all(
+      chunk([...new Set(wanted)], PAGE).map(async (ids) => {
+        const { data } = await this.col('memberships')
+          .where({ _id: this._.in(ids) })
+          .limit(ids.length)
+          .get()
+        for (const doc of data) still.add(doc._id)
+      }),
+    )
+    await Promise.all(
+      overtakes.map(async (doc) => {
+        const targets = (doc.targets as Target[]).filter((t) =>
+          still.has(membershipId(t.groupId, t.openid)),
+        )
+        const dayKey = str(doc, 'dayKey')
+        const createdAt = num(doc, 'createdAt')
+        await Promise.all(
+          targets.map((target) =>
+            this.addIfAbsent('notices', {
+              _id: overtakenNoticeId(dayKey, target.groupId, target.openid),
+              kind: 'overtaken',
+              openid: target.openid,
+              groupId: target.groupId,
+              createdAt,
+              dueAt: createdAt,
+              attempts: 0,
+              state: 'pending',
+              payload: {
+                kind: 'overtaken',
+                byOpenid: str(doc, 'byOpenid'),
+                score: num(doc, 'score'),
+                period: target.period,
+              },
+            }),
+          ),
+        )
+        await this.col('overtakes').where({ _id: doc._id }).remove()
+      }),
+    )
+    const { data } = await this.col('notices')
+      .where({ state: 'pending', dueAt: this._.lte(now) })
+      .orderBy('dueAt', 'asc')
+      .limit(Math.min(limit, PAGE))
+      .get()
+    return data.map((doc) => ({
+      id: doc._id,
+      kind: str(doc, 'kind') as NoticeKind,
+      openid: str(doc, 'openid'),
+      groupId: str(doc, 'groupId'),
+      createdAt: num(doc, 'createdAt'),
+      dueAt: num(doc, 'dueAt'),
+      attempts: num(doc, 'attempts'),
+      state: str(doc, 'state') as NoticeRecord['state'],
+      payload: doc.payload as NoticePayload,
+    }))
+  }
+
+  async settleNotice(id: string, outcome: NoticeOutcome): Promise<void> {
+    const doc = await this.byId('notices', id)
+    if (!doc || doc.state !== 'pending') return
+    const pending = this.col('notices').where({ _id: id, state: 'pending' })
+    const kind = str(doc, 'kind')
+    const credits = this.col('credits')
+    switch (outcome.status) {
+      case 'sent': {
+        // Only the call that moved it out of pending spends the credit.
+        const { stats } = await pending.update({ data: { state: 'sent' } })
+        if (stats.updated > 0) {
+          await credits
+            .where({ _id: str(doc, 'openid'), [kind]: this._.gt(0) })
+            .update({ data: { [kind]: this._.inc(-1) } })
+        }
+        return
+      }
+      case 'refused':
+        await Promise.all([
+          pending.update({ data: { state: 'dropped' } }),
+          credits.where({ _id: str(doc, 'openid') }).update({ data: { [kind]: 0 } }),
+        ])
+        return
+      case 'dropped':
+        await pending.update({ data: { state: 'dropped' } })
+        return
+      case 'retry':
+        await pending.update({ data: { attempts: this._.inc(1), dueAt: outcome.retryAt } })
+    }
+  }
+
+  async listScorers(periodKey: string, after: string | null, limit: number): Promise<string[]> {
+    // Served by the { periodKey, openid } index, in its order.
+    const { data } = await this.col('bests')
+      .where({ periodKey, openid: this._.gt(after ?? '') })
+      .orderBy('openid', 'asc')
+      .limit(Math.min(limit, PAGE))
+      .get()
+    return data.map((doc) => str(doc, 'openid'))
+  }
+
+  async listGroupIdsOf(openids: readonly string[]): Promise<string[]> {
+    const groups = new Set<string>()
+    await Promise.all(
+      chunk([...openids], 10).map(async (players) => {
+        for (let skip = 0; ; skip += PAGE) {
+          const { data } = await this.col('memberships')
+            .where({ openid: this._.in(players) })
+            .orderBy('joinedAt', 'asc')
+            .skip(skip)
+            .limit(PAGE)
+            .get()
+          for (const doc of data) groups.add(str(doc, 'groupId'))
+          if (data.length < PAGE) break
+        }
+      }),
+    )
+    return [...groups].sort()
+  }
+
+  async listCreditHolders(groupId: string, kind: NoticeKind): Promise<string[]> {
+    const { list } = await this.col('memberships')
+      .aggregate()
+      .match({ groupId })
+      .lookup({ from: this.names.credits, localField: 'openid', foreignField: '_id', as: 'credit' })
+      .match({ [`credit.${kind}`]: this._.gt(0) })
+      .project({ _id: 0, openid: 1 })
+      .limit(1000)
+      .end()
+    return list.map((row) => str(row, 'openid')).sort()
+  }
+
+  async queueNotices(notices: readonly NoticeRecord[]): Promise<void> {
+    await Promise.all(
+      notices.map(({ id, ...notice }) => this.addIfAbsent('notices', { _id: id, ...notice })),
+    )
+  }
+
+  async getHistory(groupId: string, weekKey: string): Promise<WeekHistory | null> {
+    const doc = await this.byId('history', `${weekKey}:${groupId}`)
+    return doc
+      ? {
+          groupId: str(doc, 'groupId'),
+          weekKey: str(doc, 'weekKey'),
+          podium: (doc.podium as Array<Record<string, unknown>>).map(toEntry),
+          scorers: num(doc, 'scorers'),
+          closedAt: num(doc, 'closedAt'),
+        }
+      : null
+  }
+
+  async recordHistory(history: WeekHistory): Promise<boolean> {
+    return this.addIfAbsent('history', { _id: `${history.weekKey}:${history.groupId}`, ...history })
+  }
+
+  async getJob(id: string): Promise<JobState | null> {
+    const doc = await this.byId('jobs', id)
+    return doc
+      ? {
+          id,
+          cursor: nullableStr(doc, 'cursor'),
+          done: doc.done === true,
+          updatedAt: num(doc, 'updatedAt'),
+        }
+      : null
+  }
+
+  async saveJob(job: JobState): Promise<void> {
+    const { id, ...fields } = job
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { stats } = await this.col('jobs').where({ _id: id }).update({ data: fields })
+      if (stats.updated > 0 || (await this.addIfAbsent('jobs', { _id: id, ...fields }))) return
+      // Present but unchanged: the same state was already saved.
+      if (attempt > 0) return
+    }
+  }
+
+  async prune(cutoffs: PruneCutoffs): Promise<Record<string, number>> {
+    const _ = this._
+    const removed = async (query: CloudQuery) => (await query.remove()).stats.removed
+    const keyRange = (prefix: string, before: string) =>
+      _.and([{ periodKey: _.gt(prefix) }, { periodKey: _.lt(before) }])
+    // Independent collections: all at once. Each is a multi-document remove (one request).
+    const [rounds, rateLimits, dayBests, weekBests, notices, history, jobs] = await Promise.all([
+      removed(this.col('rounds').where({ expiresAt: _.lt(cutoffs.roundsExpiredBefore) })),
+      removed(this.col('rateLimits').where({ windowStart: _.lt(cutoffs.rateWindowsBefore) })),
+      removed(this.col('bests').where(keyRange('d:', cutoffs.dayKeyBefore))),
+      removed(this.col('bests').where(keyRange('w:', cutoffs.weekKeyBefore))),
+      removed(
+        this.col('notices').where({
+          state: _.in(['sent', 'dropped']),
+          dueAt: _.lt(cutoffs.settledNoticesBefore),
+        }),
+      ),
+      removed(this.col('history').where({ weekKey: _.lt(cutoffs.historyWeekKeyBefore) })),
+      removed(this.col('jobs').where({ done: true, updatedAt: _.lt(cutoffs.jobsBefore) })),
+    ])
+    return {
+      rounds,
+      rate_limits: rateLimits,
+      day_bests: dayBests,
+      week_bests: weekBests,
+      notices,
+      history,
+      jobs,
+    }
   }
 }
 

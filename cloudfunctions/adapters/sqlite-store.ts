@@ -1,17 +1,24 @@
 import Database from 'better-sqlite3'
 
-import type { Period, Profile } from '../../src/core/contract'
+import type { NoticeKind, Period, Profile } from '../../src/core/contract'
 import type { PeriodKeys } from '../core/periods'
 import {
   type ApplyScoreResult,
   BEST_ORDER,
+  type Credits,
   type GroupStanding,
+  isBetterBest,
+  type JobState,
   type JoinResult,
   keysetTerms,
   type LeaderboardStore,
   type MembershipRecord,
   type NewRound,
+  type NoticeOutcome,
+  type NoticePayload,
+  type NoticeRecord,
   type ProfilePatch,
+  type PruneCutoffs,
   type RankedEntry,
   RANKING_ORDER,
   type RankingQuery,
@@ -20,6 +27,7 @@ import {
   type RoundRecord,
   type ScoreEntry,
   type ScoreSubmission,
+  type WeekHistory,
 } from '../core/store'
 
 type Db = Database.Database
@@ -100,6 +108,53 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       DROP INDEX IF EXISTS group_scores_by_openid;
       DROP TABLE IF EXISTS group_scores;
     `),
+  // Subscribe messages: send credits per player and kind, and the outbox of notices. A notice
+  // stays after delivery (state sent/dropped) so its deterministic id keeps a second one out.
+  (db) =>
+    db.exec(`
+      CREATE TABLE credits (
+        openid TEXT PRIMARY KEY,
+        overtaken INTEGER NOT NULL DEFAULT 0,
+        weekly INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE notices (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        openid TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        payload TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX notices_due ON notices (state, due_at);
+      CREATE INDEX notices_by_openid ON notices (openid);
+    `),
+  // The weekly close and pruning: scorers of a period in openid order, expired rounds and old
+  // rate-limit windows by time, closed weeks' podiums, and resumable job progress.
+  (db) =>
+    db.exec(`
+      CREATE INDEX bests_by_period ON bests (period_key, openid);
+      CREATE INDEX rounds_by_expiry ON rounds (expires_at);
+      CREATE INDEX rate_limits_by_window ON rate_limits (window_start);
+      CREATE TABLE history (
+        week_key TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        podium TEXT NOT NULL,
+        scorers INTEGER NOT NULL,
+        closed_at INTEGER NOT NULL,
+        PRIMARY KEY (week_key, group_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        cursor TEXT,
+        done INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `),
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -163,6 +218,65 @@ const BETTER = keysetSql(
   'ahead',
 )
 const SEED_BATCH = 50_000
+
+const THEIRS = { score: 'b.score', achievedAt: 'b.achieved_at' }
+
+/**
+ * CROSS JOIN pins the order: the player's groups, their members, the credit, then the member's
+ * best by primary key. Left free, the planner starts from every best of the period
+ * (`bests_by_period`), a scan of all players per submission.
+ */
+function overtakenSql(withBefore: boolean): string {
+  const passed = keysetSql(
+    BEST_ORDER,
+    THEIRS,
+    { score: '@score', achievedAt: '@achievedAt' },
+    'behind',
+  )
+  const passedBefore = keysetSql(
+    BEST_ORDER,
+    THEIRS,
+    { score: '@beforeScore', achievedAt: '@beforeAchievedAt' },
+    'behind',
+  )
+  return `INSERT OR IGNORE INTO notices
+      (id, kind, openid, group_id, created_at, due_at, attempts, state, payload)
+    -- the id of core/notices.ts overtakenNoticeId
+    SELECT 'overtaken:' || @dayKey || ':' || m.group_id || ':' || m.openid, 'overtaken', m.openid,
+      m.group_id, @achievedAt, @achievedAt, 0, 'pending',
+      json_object('kind', 'overtaken', 'byOpenid', @openid, 'score', @score, 'period', @period)
+    FROM memberships me
+    CROSS JOIN memberships m ON m.group_id = me.group_id AND m.openid <> me.openid
+    CROSS JOIN credits c ON c.openid = m.openid AND c.overtaken > 0
+    CROSS JOIN bests b ON b.openid = m.openid AND b.period_key = @periodKey
+    WHERE me.openid = @openid AND (${passed})${withBefore ? ` AND NOT (${passedBefore})` : ''}`
+}
+
+interface NoticeRow {
+  id: string
+  kind: string
+  openid: string
+  group_id: string
+  created_at: number
+  due_at: number
+  attempts: number
+  state: string
+  payload: string
+}
+
+function toNotice(row: NoticeRow): NoticeRecord {
+  return {
+    id: row.id,
+    kind: row.kind as NoticeKind,
+    openid: row.openid,
+    groupId: row.group_id,
+    createdAt: row.created_at,
+    dueAt: row.due_at,
+    attempts: row.attempts,
+    state: row.state as NoticeRecord['state'],
+    payload: JSON.parse(row.payload) as NoticePayload,
+  }
+}
 
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code
@@ -376,8 +490,103 @@ export class SqliteStore implements LeaderboardStore {
         `DELETE FROM rate_limits WHERE openid = @openid AND bucket = @bucket
          AND window_start < @windowStart`,
       ),
-      deleteUser: ['profiles', 'memberships', 'bests', 'rounds', 'rate_limits'].map((table) =>
-        db.prepare(`DELETE FROM ${table} WHERE openid = ?`),
+      deleteUser: [
+        'profiles',
+        'memberships',
+        'bests',
+        'rounds',
+        'rate_limits',
+        'credits',
+        'notices',
+      ].map((table) => db.prepare(`DELETE FROM ${table} WHERE openid = ?`)),
+      // Past podiums keep the other places; the player's own is taken out.
+      scrubHistory: db.prepare(
+        `UPDATE history SET podium = (
+           SELECT json_group_array(json(value)) FROM (
+             SELECT value FROM json_each(history.podium)
+             WHERE json_extract(value, '$.openid') <> @openid ORDER BY key))
+         WHERE EXISTS (SELECT 1 FROM json_each(history.podium)
+           WHERE json_extract(value, '$.openid') = @openid)`,
+      ),
+      getBestPositions: db.prepare(
+        `SELECT period_key, score, achieved_at FROM bests
+         WHERE openid = @openid AND period_key IN (@week, @all)`,
+      ),
+      // Members of the player's groups, holding an "overtaken" credit, whose best of the period
+      // the new value passes; with an earlier best, only those it did not already pass.
+      queueOvertaken: db.prepare(overtakenSql(false)),
+      queueOvertakenSince: db.prepare(overtakenSql(true)),
+      addCredits: db.prepare(
+        `INSERT INTO credits (openid, overtaken, weekly, updated_at)
+         VALUES (@openid, @overtaken, @weekly, @now)
+         ON CONFLICT (openid) DO UPDATE SET overtaken = overtaken + excluded.overtaken,
+           weekly = weekly + excluded.weekly, updated_at = excluded.updated_at`,
+      ),
+      getCredits: db.prepare(`SELECT overtaken, weekly FROM credits WHERE openid = ?`),
+      spendCredit: {
+        overtaken: db.prepare(
+          `UPDATE credits SET overtaken = overtaken - 1 WHERE openid = ? AND overtaken > 0`,
+        ),
+        weekly: db.prepare(
+          `UPDATE credits SET weekly = weekly - 1 WHERE openid = ? AND weekly > 0`,
+        ),
+      },
+      clearCredit: {
+        overtaken: db.prepare(`UPDATE credits SET overtaken = 0 WHERE openid = ?`),
+        weekly: db.prepare(`UPDATE credits SET weekly = 0 WHERE openid = ?`),
+      },
+      dueNotices: db.prepare(
+        `SELECT * FROM notices WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
+      ),
+      getNotice: db.prepare(`SELECT * FROM notices WHERE id = ?`),
+      setNoticeState: db.prepare(`UPDATE notices SET state = ? WHERE id = ? AND state = 'pending'`),
+      listScorers: db.prepare(
+        `SELECT openid FROM bests WHERE period_key = @periodKey AND openid > @after
+         ORDER BY openid LIMIT @limit`,
+      ),
+      creditHolders: {
+        overtaken: db.prepare(
+          `SELECT m.openid FROM memberships m JOIN credits c ON c.openid = m.openid
+           WHERE m.group_id = ? AND c.overtaken > 0 ORDER BY m.openid`,
+        ),
+        weekly: db.prepare(
+          `SELECT m.openid FROM memberships m JOIN credits c ON c.openid = m.openid
+           WHERE m.group_id = ? AND c.weekly > 0 ORDER BY m.openid`,
+        ),
+      },
+      insertNotice: db.prepare(
+        `INSERT OR IGNORE INTO notices
+           (id, kind, openid, group_id, created_at, due_at, attempts, state, payload)
+         VALUES (@id, @kind, @openid, @groupId, @createdAt, @dueAt, @attempts, @state, @payload)`,
+      ),
+      getHistory: db.prepare(`SELECT * FROM history WHERE group_id = ? AND week_key = ?`),
+      insertHistory: db.prepare(
+        `INSERT OR IGNORE INTO history (week_key, group_id, podium, scorers, closed_at)
+         VALUES (@weekKey, @groupId, @podium, @scorers, @closedAt)`,
+      ),
+      getJob: db.prepare(`SELECT * FROM jobs WHERE id = ?`),
+      saveJob: db.prepare(
+        `INSERT INTO jobs (id, cursor, done, updated_at) VALUES (@id, @cursor, @done, @updatedAt)
+         ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, done = excluded.done,
+           updated_at = excluded.updated_at`,
+      ),
+      prune: {
+        rounds: db.prepare(`DELETE FROM rounds WHERE expires_at < @roundsExpiredBefore`),
+        rate_limits: db.prepare(`DELETE FROM rate_limits WHERE window_start < @rateWindowsBefore`),
+        day_bests: db.prepare(
+          `DELETE FROM bests WHERE period_key > 'd:' AND period_key < @dayKeyBefore`,
+        ),
+        week_bests: db.prepare(
+          `DELETE FROM bests WHERE period_key > 'w:' AND period_key < @weekKeyBefore`,
+        ),
+        notices: db.prepare(
+          `DELETE FROM notices WHERE state IN ('sent', 'dropped') AND due_at < @settledNoticesBefore`,
+        ),
+        history: db.prepare(`DELETE FROM history WHERE week_key < @historyWeekKeyBefore`),
+        jobs: db.prepare(`DELETE FROM jobs WHERE done = 1 AND updated_at < @jobsBefore`),
+      },
+      retryNotice: db.prepare(
+        `UPDATE notices SET attempts = attempts + 1, due_at = ? WHERE id = ? AND state = 'pending'`,
       ),
     }
   }
@@ -574,7 +783,43 @@ export class SqliteStore implements LeaderboardStore {
         const { token, openid, requestId, score, achievedAt } = submission
         const consumed = this.sql.consumeRound.run({ token, openid, requestId, score, achievedAt })
         if (consumed.changes !== 1) return { status: 'conflict' }
-        const best = this.raiseBests(openid, score, achievedAt, submission.periodKeys)
+        const keys = submission.periodKeys
+        const before = submission.notify
+          ? new Map(
+              (
+                this.sql.getBestPositions.all({ openid, week: keys.week, all: keys.all }) as Array<{
+                  period_key: string
+                  score: number
+                  achieved_at: number
+                }>
+              ).map((row) => [row.period_key, { score: row.score, achievedAt: row.achieved_at }]),
+            )
+          : null
+        const best = this.raiseBests(openid, score, achievedAt, keys)
+        if (submission.notify && before) {
+          // All-time first: when both windows are passed, the one notice names the all-time one.
+          for (const period of ['all', 'week'] as const) {
+            const earlier = before.get(keys[period]) ?? null
+            if (earlier && !isBetterBest({ score, achievedAt }, earlier)) continue
+            const params = {
+              openid,
+              score,
+              achievedAt,
+              period,
+              periodKey: keys[period],
+              dayKey: submission.notify.dayKey,
+            }
+            if (earlier) {
+              this.sql.queueOvertakenSince.run({
+                ...params,
+                beforeScore: earlier.score,
+                beforeAchievedAt: earlier.achievedAt,
+              })
+            } else {
+              this.sql.queueOvertaken.run(params)
+            }
+          }
+        }
         this.sql.recordResult.run(JSON.stringify(best), token)
         return { status: 'applied', best }
       })
@@ -623,8 +868,158 @@ export class SqliteStore implements LeaderboardStore {
     this.db
       .transaction(() => {
         for (const statement of this.sql.deleteUser) statement.run(openid)
+        this.sql.scrubHistory.run({ openid })
       })
       .immediate()
+  }
+
+  private credits(openid: string): Credits {
+    const row = this.sql.getCredits.get(openid) as Credits | undefined
+    return { overtaken: row?.overtaken ?? 0, weekly: row?.weekly ?? 0 }
+  }
+
+  async addCredits(openid: string, kinds: readonly NoticeKind[], now: number): Promise<Credits> {
+    return this.db
+      .transaction((): Credits => {
+        const count = (kind: NoticeKind) => kinds.filter((k) => k === kind).length
+        if (kinds.length > 0) {
+          this.sql.addCredits.run({
+            openid,
+            overtaken: count('overtaken'),
+            weekly: count('weekly'),
+            now,
+          })
+        }
+        return this.credits(openid)
+      })
+      .immediate()
+  }
+
+  async getCredits(openid: string): Promise<Credits> {
+    return this.credits(openid)
+  }
+
+  async listDueNotices(now: number, limit: number): Promise<NoticeRecord[]> {
+    return (this.sql.dueNotices.all(now, limit) as NoticeRow[]).map(toNotice)
+  }
+
+  async settleNotice(id: string, outcome: NoticeOutcome): Promise<void> {
+    this.db
+      .transaction(() => {
+        const row = this.sql.getNotice.get(id) as NoticeRow | undefined
+        if (!row || row.state !== 'pending') return
+        const kind = row.kind as NoticeKind
+        switch (outcome.status) {
+          case 'sent':
+            this.sql.setNoticeState.run('sent', id)
+            this.sql.spendCredit[kind].run(row.openid)
+            return
+          case 'refused':
+            this.sql.setNoticeState.run('dropped', id)
+            this.sql.clearCredit[kind].run(row.openid)
+            return
+          case 'dropped':
+            this.sql.setNoticeState.run('dropped', id)
+            return
+          case 'retry':
+            this.sql.retryNotice.run(outcome.retryAt, id)
+        }
+      })
+      .immediate()
+  }
+
+  async listScorers(periodKey: string, after: string | null, limit: number): Promise<string[]> {
+    return this.sql.listScorers.pluck().all({ periodKey, after: after ?? '', limit }) as string[]
+  }
+
+  async listGroupIdsOf(openids: readonly string[]): Promise<string[]> {
+    const groups = new Set<string>()
+    for (const openid of openids) {
+      for (const row of this.sql.listMemberships.all(openid) as Array<{ group_id: string }>) {
+        groups.add(row.group_id)
+      }
+    }
+    return [...groups].sort()
+  }
+
+  async listCreditHolders(groupId: string, kind: NoticeKind): Promise<string[]> {
+    return this.sql.creditHolders[kind].pluck().all(groupId) as string[]
+  }
+
+  async queueNotices(notices: readonly NoticeRecord[]): Promise<void> {
+    this.db
+      .transaction(() => {
+        for (const notice of notices) {
+          this.sql.insertNotice.run({ ...notice, payload: JSON.stringify(notice.payload) })
+        }
+      })
+      .immediate()
+  }
+
+  async getHistory(groupId: string, weekKey: string): Promise<WeekHistory | null> {
+    const row = this.sql.getHistory.get(groupId, weekKey) as
+      | { week_key: string; group_id: string; podium: string; scorers: number; closed_at: number }
+      | undefined
+    return row
+      ? {
+          groupId: row.group_id,
+          weekKey: row.week_key,
+          podium: JSON.parse(row.podium) as ScoreEntry[],
+          scorers: row.scorers,
+          closedAt: row.closed_at,
+        }
+      : null
+  }
+
+  async recordHistory(history: WeekHistory): Promise<boolean> {
+    const result = this.sql.insertHistory.run({
+      ...history,
+      podium: JSON.stringify(history.podium),
+    })
+    return result.changes === 1
+  }
+
+  async getJob(id: string): Promise<JobState | null> {
+    const row = this.sql.getJob.get(id) as
+      | { id: string; cursor: string | null; done: number; updated_at: number }
+      | undefined
+    return row
+      ? { id: row.id, cursor: row.cursor, done: row.done === 1, updatedAt: row.updated_at }
+      : null
+  }
+
+  async saveJob(job: JobState): Promise<void> {
+    this.sql.saveJob.run({ ...job, done: job.done ? 1 : 0 })
+  }
+
+  async prune(cutoffs: PruneCutoffs): Promise<Record<string, number>> {
+    return this.db
+      .transaction(() =>
+        Object.fromEntries(
+          Object.entries(this.sql.prune).map(([name, statement]) => [
+            name,
+            statement.run(cutoffs).changes,
+          ]),
+        ),
+      )
+      .immediate()
+  }
+
+  /** Rows per table (the storage benchmark). */
+  rowCounts(): Record<string, number> {
+    const tables = this.db
+      .prepare(
+        `SELECT name FROM sqlite_master
+         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      )
+      .pluck()
+      .all() as string[]
+    return Object.fromEntries(
+      tables.map((table) => [
+        table,
+        this.db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
+      ]),
+    )
   }
 
   /**

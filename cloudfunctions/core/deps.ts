@@ -1,3 +1,4 @@
+import type { NoticeTemplates } from '../../src/core/contract'
 import type { CallerContext, Clock, Logger, WeChatOpenApi } from './ports'
 import type { RateLimits } from './rate-limit'
 import type { LeaderboardStore } from './store'
@@ -18,6 +19,11 @@ export interface ActionDeps {
   rateLimits?: Partial<RateLimits>
   /** Unguessable round tokens; replaceable so tests can make them predictable. */
   randomToken?: () => string
+  /**
+   * Subscribe-message template ids from the server config. Unset: no consent is offered, no
+   * credit is recorded and no notice is queued.
+   */
+  noticeTemplates?: NoticeTemplates
 }
 
 /** A caller whose context carries an openid; every action requires one. */

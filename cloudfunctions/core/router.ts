@@ -8,12 +8,14 @@ import {
 } from '../../src/core/contract'
 import { deleteMyData } from './actions/delete-my-data'
 import { enterGroup } from './actions/enter-group'
+import { getLastWeek } from './actions/get-last-week'
 import { getProfile } from './actions/get-profile'
 import { getRanking } from './actions/get-ranking'
 import { leaveGroup } from './actions/leave-group'
 import { listMyGroups } from './actions/list-my-groups'
 import { startRound } from './actions/start-round'
 import { submitScore } from './actions/submit-score'
+import { subscribe } from './actions/subscribe'
 import { updateProfile } from './actions/update-profile'
 import type { Action, ActionDeps, AuthenticatedCaller } from './deps'
 import type { CallerContext } from './ports'
@@ -31,6 +33,8 @@ const ACTION_HANDLERS: { [A in ActionName]: Action<ActionOutput<A>> } = {
   listMyGroups,
   leaveGroup,
   deleteMyData,
+  subscribe,
+  getLastWeek,
 }
 
 const MAX_OPENID_LENGTH = 128

@@ -1,4 +1,4 @@
-import type { Period, Profile } from '../../src/core/contract'
+import type { NoticeKind, Period, Profile } from '../../src/core/contract'
 import type { PeriodKeys } from './periods'
 
 /**
@@ -73,8 +73,134 @@ export interface LeaderboardStore {
   /** Whether a hit would be admitted now; reads only. */
   peekRateLimit(hit: RateLimitHit): Promise<boolean>
 
-  /** Removes everything stored about the player: profile, bests, rounds, memberships, limits. */
+  /**
+   * Removes everything stored about the player: profile, bests, rounds, memberships, limits,
+   * send credits and the notices addressed to them.
+   */
   deleteUserData(openid: string): Promise<void>
+
+  // Subscribe messages (issue 15). A submission with `notify` set also queues "overtaken"
+  // notices inside `applyScore`'s own step; the methods below serve the subscribe action and
+  // the scheduled sender.
+
+  /** Adds one send credit per entry of `kinds`; returns the player's credits afterwards. */
+  addCredits(openid: string, kinds: readonly NoticeKind[], now: number): Promise<Credits>
+  getCredits(openid: string): Promise<Credits>
+  /**
+   * Pending notices due at `now`, oldest first, at most `limit`. Queued "overtaken" work that a
+   * backend keeps in another shape is turned into notices first (idempotent).
+   */
+  listDueNotices(now: number, limit: number): Promise<NoticeRecord[]>
+  /** Records what became of one delivery attempt (see `NoticeOutcome`). Idempotent. */
+  settleNotice(id: string, outcome: NoticeOutcome): Promise<void>
+
+  // The weekly close and pruning (issue 15), run by the scheduler.
+
+  /** Openids holding a best for `periodKey`, in openid order, strictly after `after`. */
+  listScorers(periodKey: string, after: string | null, limit: number): Promise<string[]>
+  /** The distinct groups the players are members of. */
+  listGroupIdsOf(openids: readonly string[]): Promise<string[]>
+  /** Members of the group holding at least one credit of `kind`. */
+  listCreditHolders(groupId: string, kind: NoticeKind): Promise<string[]>
+  /** Adds notices under their ids; an id that exists (in any state) is left as it is. */
+  queueNotices(notices: readonly NoticeRecord[]): Promise<void>
+  getHistory(groupId: string, weekKey: string): Promise<WeekHistory | null>
+  /** Records a group's closed week once; false when it was already recorded. */
+  recordHistory(history: WeekHistory): Promise<boolean>
+  getJob(id: string): Promise<JobState | null>
+  saveJob(job: JobState): Promise<void>
+  /** Removes what the retention rules no longer need; counts per collection. */
+  prune(cutoffs: PruneCutoffs): Promise<Record<string, number>>
+}
+
+/** A group's podium of one closed week (`w:` key of its Monday). */
+export interface WeekHistory {
+  groupId: string
+  weekKey: string
+  /** The first three of the week's ranking, in order. */
+  podium: ScoreEntry[]
+  /** Members with a score that week. */
+  scorers: number
+  closedAt: number
+}
+
+/** Progress of a resumable scheduled job, e.g. `close:w:2024-05-13`. */
+export interface JobState {
+  id: string
+  /** Where to resume (job-specific), null at the start. */
+  cursor: string | null
+  done: boolean
+  updatedAt: number
+}
+
+/** Everything strictly older than these goes (see cloudfunctions/README.md, retention). */
+export interface PruneCutoffs {
+  /** Rounds that expired before this instant. */
+  roundsExpiredBefore: number
+  /** Rate-limit windows that started before this instant. */
+  rateWindowsBefore: number
+  /** Day bests of days before this `d:` key. */
+  dayKeyBefore: string
+  /** Week bests of weeks before this `w:` key. */
+  weekKeyBefore: string
+  /** Settled (sent or dropped) notices last due before this instant. */
+  settledNoticesBefore: number
+  /** Histories of weeks before this `w:` key. */
+  historyWeekKeyBefore: string
+  /** Finished jobs last updated before this instant. */
+  jobsBefore: number
+}
+
+export type Credits = Record<NoticeKind, number>
+
+/**
+ * One message to one member about one group. Its id is deterministic (`kind:day-or-week:group:
+ * openid`) and the record stays after delivery until pruned, so at most one per id is ever sent.
+ */
+export interface NoticeRecord {
+  id: string
+  kind: NoticeKind
+  /** The recipient. */
+  openid: string
+  groupId: string
+  createdAt: number
+  dueAt: number
+  attempts: number
+  state: 'pending' | 'sent' | 'dropped'
+  payload: NoticePayload
+}
+
+export type NoticePayload =
+  | {
+      kind: 'overtaken'
+      /** Who passed the recipient, and with what score, in which window. */
+      byOpenid: string
+      score: number
+      period: 'week' | 'all'
+    }
+  | {
+      kind: 'weekly'
+      weekKey: string
+      /** The recipient's rank in the week just ended, null without a score that week. */
+      rank: number | null
+      winnerOpenid: string
+      winnerScore: number
+    }
+
+export type NoticeOutcome =
+  /** Delivered: one credit of the kind is spent. */
+  | { status: 'sent' }
+  /** 43101 (refused or no credit left): the player's credits of the kind are cleared. */
+  | { status: 'refused' }
+  /** Will not be delivered (bad template data, bad page, attempts used up): kept as dropped. */
+  | { status: 'dropped' }
+  /** A transient failure: tried again at `retryAt`. */
+  | { status: 'retry'; retryAt: number }
+
+/** What `applyScore` queues when the submission passes someone (see `ScoreSubmission.notify`). */
+export interface OvertakeNotice {
+  /** The Shanghai day key (`d:…`): at most one notice per recipient, group and day. */
+  dayKey: string
 }
 
 export interface MembershipRecord {
@@ -149,6 +275,11 @@ export interface ScoreSubmission {
   /** When the score was reached; the tie-breaker between equal scores. */
   achievedAt: number
   periodKeys: PeriodKeys
+  /**
+   * When set, members of the player's groups whom this score passes (weekly or all-time best)
+   * and who hold an "overtaken" credit get a notice, queued in the same store step as the raise.
+   */
+  notify?: OvertakeNotice
 }
 
 export type ApplyScoreResult =

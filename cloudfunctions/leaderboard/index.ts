@@ -96,6 +96,7 @@ export function createProductionDeps(): ActionDeps {
     clock: { now: () => Date.now() },
     logger,
     memberKeySalt: config.memberKeySalt,
+    noticeTemplates: config.noticeTemplates,
   }
 }
 

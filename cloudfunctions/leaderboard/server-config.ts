@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+import type { NoticeTemplates } from '../../src/core/contract'
+import { MINIPROGRAM_STATES, type MiniprogramState } from '../core/notices'
+
 /**
  * Server-side settings of the leaderboard function. Environment variables (set in the CloudBase
  * console, "函数配置 → 环境变量") win over `server-config.json` next to the deployed index.js.
@@ -13,28 +16,39 @@ export interface ServerConfig {
   appSecret: string | null
   /** Collection name prefix; default `lb_`. */
   collectionPrefix: string
+  /**
+   * Subscribe-message template ids (mini program console → 订阅消息); a null one is not offered.
+   * The `leaderboard` function hands them to the client in the enterGroup answer, so changing a
+   * template needs no new client build; the `scheduler` function sends with them.
+   */
+  noticeTemplates: NoticeTemplates
+  /** `miniprogramState` of sent messages: which version a notice opens; default `formal`. */
+  miniprogramState: MiniprogramState
 }
 
 export const ENV_VARS = {
   memberKeySalt: 'LEADERBOARD_MEMBER_KEY_SALT',
   appSecret: 'LEADERBOARD_APP_SECRET',
   collectionPrefix: 'LEADERBOARD_COLLECTION_PREFIX',
+  templateOvertaken: 'LEADERBOARD_TEMPLATE_OVERTAKEN',
+  templateWeekly: 'LEADERBOARD_TEMPLATE_WEEKLY',
+  miniprogramState: 'LEADERBOARD_MINIPROGRAM_STATE',
 } as const
 
 export const CONFIG_FILE = 'server-config.json'
 
 type Environment = Readonly<Record<string, string | undefined>>
 
-function readFile(dir: string): Partial<Record<keyof ServerConfig, unknown>> {
+function readFile(dir: string): Partial<Record<keyof typeof ENV_VARS, unknown>> {
   const path = join(dir, CONFIG_FILE)
   if (!existsSync(path)) return {}
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
   if (typeof parsed !== 'object' || parsed === null)
     throw new Error(`${CONFIG_FILE} is not an object`)
-  return parsed as Partial<Record<keyof ServerConfig, unknown>>
+  return parsed as Partial<Record<keyof typeof ENV_VARS, unknown>>
 }
 
-function pick(env: Environment, file: Record<string, unknown>, key: keyof ServerConfig) {
+function pick(env: Environment, file: Record<string, unknown>, key: keyof typeof ENV_VARS) {
   const fromEnv = env[ENV_VARS[key]]
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   const fromFile = file[key]
@@ -54,5 +68,19 @@ export function loadServerConfig(dir: string, env: Environment = process.env): S
     memberKeySalt,
     appSecret: pick(env, file, 'appSecret'),
     collectionPrefix: pick(env, file, 'collectionPrefix') ?? 'lb_',
+    noticeTemplates: {
+      overtaken: pick(env, file, 'templateOvertaken'),
+      weekly: pick(env, file, 'templateWeekly'),
+    },
+    miniprogramState: parseMiniprogramState(pick(env, file, 'miniprogramState')),
   }
+}
+
+function parseMiniprogramState(value: string | null): MiniprogramState {
+  if (value === null) return 'formal'
+  if ((MINIPROGRAM_STATES as readonly string[]).includes(value)) return value as MiniprogramState
+  throw new Error(
+    `${ENV_VARS.miniprogramState} (or miniprogramState in ${CONFIG_FILE}) must be one of ` +
+      MINIPROGRAM_STATES.join(', '),
+  )
 }

@@ -27,6 +27,7 @@ import {
   sendJson,
   stringField,
 } from './http-util'
+import { createNoticeRoutes, type MovableClock } from './notice-routes'
 import type { SeedResult } from './seed'
 import type {
   SimCard,
@@ -51,6 +52,8 @@ export interface RouteContext {
   /** Resolves once everything committed so far is on disk (state-db.ts `WalSync`). */
   durable(): Promise<void>
   seed(): Promise<SeedResult>
+  /** The server's movable clock (subscribe messages and the weekly close, issue 15). */
+  clock: MovableClock
 }
 
 /** Phone session tokens; `add` returns once the token is stored. */
@@ -338,6 +341,17 @@ export function createApiRoutes(context: RouteContext) {
       }
       await reply(response, 201, { url: stored.url, fileID: stored.url })
     },
+
+    ...createNoticeRoutes({
+      standIn,
+      appid,
+      caller,
+      requireMember,
+      sessionFor,
+      reply,
+      changed,
+      clock: context.clock,
+    }),
   }
 
   /** Finds the handler for a method and path; `:name` matches one path segment. */

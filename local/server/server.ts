@@ -82,8 +82,15 @@ async function bundleSimulator(): Promise<string> {
   return result.outputFiles[0]!.text
 }
 
+/** How often the server lets due timer triggers run (on its own, possibly moved, clock). */
+const TIMER_POLL_MS = 1000
+
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const clock = options.clock ?? Date.now
+  const baseClock = options.clock ?? Date.now
+  // Moved forward by the simulator ("+1 天", "到下周一"); kept in memory only, so a restart
+  // returns to the real (or injected) time.
+  let clockOffset = 0
+  const clock = () => baseClock() + clockOffset
   const layout = dataLayout(options.dataDir)
   const movedAside = options.reset ? moveDataAside(layout) : null
   // Reads only; throws DataDirError before anything on disk is touched.
@@ -186,6 +193,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
   }
 
+  const runTimers = async (): Promise<void> => {
+    await backend.timers.tick()
+  }
+  const timerLoop = setInterval(() => {
+    runTimers().catch((error: unknown) => console.error('local server: timer run failed', error))
+  }, TIMER_POLL_MS)
+  timerLoop.unref()
   const api = createApiRoutes({
     standIn,
     appid,
@@ -194,6 +208,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     sessions,
     durable: () => walSync.durable(),
     seed,
+    clock: {
+      now: clock,
+      async advance(ms) {
+        clockOffset += Math.max(0, ms)
+        await runTimers()
+      },
+    },
   })
   const dingtalk = await createDingTalkPreview({
     databasePath: layout.database,
@@ -312,6 +333,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     dingtalk,
     close() {
       closing ??= (async () => {
+        clearInterval(timerLoop)
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           // Keep-alive connections of open phones would otherwise hold close() open.

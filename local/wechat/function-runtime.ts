@@ -116,6 +116,19 @@ export interface LocalFunctionRuntime {
   callFunction<T = unknown>(request: CallFunctionRequest): Promise<CallFunctionResult<T>>
   /** Deploys (or replaces) a function. */
   register(name: string, main: CloudFunctionMain): void
+  /**
+   * Runs a function the way its timer trigger does: the timer event, no caller (no OPENID).
+   * Rejects when the function throws, as a failed timer run is logged, never answered.
+   */
+  trigger(name: string, event: TimerEvent): Promise<unknown>
+}
+
+/** The event of a timer run (https://www.tencentcloud.com/document/product/583/9708). */
+export interface TimerEvent {
+  Type: 'Timer'
+  TriggerName: string
+  Time: string
+  Message: string
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -261,11 +274,36 @@ export function createLocalFunctionRuntime(
     return { result: wired as T, requestID, errMsg: 'cloud.callFunction:ok' }
   }
 
+  async function trigger(name: string, event: TimerEvent): Promise<unknown> {
+    await Promise.resolve()
+    const main = functions.get(name)
+    if (!main) throw new Error(`no function ${name} to trigger`)
+    const requestID = randomUUID()
+    const variables = {
+      WX_CONTEXT_KEYS,
+      WX_ENV: env,
+      WX_SOURCE: 'wx_trigger',
+      TCB_ENV: env,
+    } as Record<string, string | undefined>
+    const context: CloudFunctionContext = {
+      callbackWaitsForEmptyEventLoop: false,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: 60_000,
+      request_id: requestID,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: env,
+      environment: JSON.stringify(variables),
+    }
+    return throughWire(await invokeWithContext(main, throughWire(event), context, variables))
+  }
+
   return {
     standIn,
     callFunction,
     register(name, main) {
       functions.set(name, main)
     },
+    trigger,
   }
 }

@@ -12,9 +12,21 @@ import type { ActionDeps } from '../../cloudfunctions/core/deps'
 import type { Logger } from '../../cloudfunctions/core/ports'
 import type { RateLimits } from '../../cloudfunctions/core/rate-limit'
 import { createMain } from '../../cloudfunctions/leaderboard/index'
-import { CLOUD_FUNCTION_NAME } from '../../src/core/contract'
+import { createSchedulerMain } from '../../cloudfunctions/scheduler/index'
+import { CLOUD_FUNCTION_NAME, type NoticeTemplates } from '../../src/core/contract'
 import { createLocalFunctionRuntime, type LocalFunctionRuntime } from './function-runtime'
 import type { WeChatStandIn } from './stand-in'
+import { createTimerDriver, readTimerTriggers, type TimerDriver } from './timer-triggers'
+
+/** The scheduled function, run by its timer trigger from `cloudfunctions/scheduler/config.json`. */
+export const SCHEDULER_FUNCTION_NAME = 'scheduler'
+const FUNCTIONS_DIR = join(__dirname, '../../cloudfunctions')
+
+/** The subscribe-message templates of the local server config (the stand-in accepts any id). */
+export const LOCAL_NOTICE_TEMPLATES: NoticeTemplates = {
+  overtaken: 'local-template-overtaken',
+  weekly: 'local-template-weekly',
+}
 
 /** File name of the database inside `dataDir`. */
 export const LOCAL_DB_FILE = 'leaderboard.sqlite'
@@ -43,6 +55,8 @@ export interface LocalBackendOptions {
   /** Defaults to console.error. */
   logger?: Logger
   rateLimits?: Partial<RateLimits>
+  /** Subscribe-message templates; default `LOCAL_NOTICE_TEMPLATES`, null for none. */
+  noticeTemplates?: NoticeTemplates | null
 }
 
 export interface LocalBackend {
@@ -53,6 +67,8 @@ export interface LocalBackend {
   store: SqliteStore
   /** The database file in use, or ':memory:'. */
   dbPath: string
+  /** Runs the timer triggers that came due on the backend's clock (the server ticks it). */
+  timers: TimerDriver
   /** Closes the database. The stand-in is the caller's to persist (`standIn.toJSON()`). */
   close(): void
 }
@@ -69,27 +85,48 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   const dbPath = resolveDbPath(options)
   const store = openSqliteStore({ filename: dbPath })
   const now = options.clock ?? standIn.clock
+  const templates =
+    options.noticeTemplates === undefined ? LOCAL_NOTICE_TEMPLATES : options.noticeTemplates
+  const logger: Logger = options.logger ?? {
+    error: (message, detail) => console.error(message, detail),
+  }
   const deps: ActionDeps = {
     store,
     openApi: standIn.openApiFor(options.appid),
     clock: { now },
-    logger: options.logger ?? {
-      error: (message, detail) => console.error(message, detail),
-    },
+    logger,
     memberKeySalt: options.memberKeySalt ?? LOCAL_MEMBER_KEY_SALT,
     localFileUrlPrefixes: options.localFilePrefix ? [options.localFilePrefix] : [],
     rateLimits: options.rateLimits,
+    ...(templates ? { noticeTemplates: templates } : {}),
   }
+  // The app whose server config the scheduler has: the one registered in the stand-in.
+  const senderApp = () => options.appid ?? Object.keys(standIn.toJSON().apps)[0] ?? ''
+  const scheduler = createSchedulerMain({
+    store,
+    messages: { send: async (message) => standIn.sendSubscribeMessage(senderApp(), message) },
+    clock: { now },
+    logger,
+    templates: templates ?? { overtaken: null, weekly: null },
+    miniprogramState: 'developer',
+  })
   const runtime = createLocalFunctionRuntime({
     standIn,
-    functions: { [CLOUD_FUNCTION_NAME]: createMain(deps) },
+    functions: { [CLOUD_FUNCTION_NAME]: createMain(deps), [SCHEDULER_FUNCTION_NAME]: scheduler },
     env: options.env,
+  })
+  const timers = createTimerDriver({
+    runtime,
+    triggers: readTimerTriggers(FUNCTIONS_DIR, [SCHEDULER_FUNCTION_NAME]),
+    clock: now,
+    onError: (trigger, error) => logger.error(`timer ${trigger.name} failed`, error),
   })
   return {
     runtime,
     standIn,
     store,
     dbPath,
+    timers,
     close: () => store.close(),
   }
 }

@@ -20,7 +20,12 @@ export const KEYED_COLLECTIONS = [
   'cloudIds',
   'groupOpenids',
   'sessionCalls',
+  'subscriptions',
+  'serviceNotices',
+  'subscribeChoices',
 ] as const
+/** Collections added after version 1 was released: absent in older snapshots, read as empty. */
+const ADDED_COLLECTIONS = ['subscriptions', 'serviceNotices', 'subscribeChoices'] as const
 /** `faults` is a short list; it is stored whole, as one record under this key. */
 export const WHOLE_COLLECTION_KEY = ''
 export type StandInCollection = (typeof KEYED_COLLECTIONS)[number] | 'faults'
@@ -94,7 +99,12 @@ const record =
     if (idField !== undefined && object[idField] !== key) fail(`${at}.${idField}`, `its key ${key}`)
   }
 
-const FAULTABLE: FaultableApi[] = ['getGroupEnterInfo', 'getShareInfo', 'code2Session']
+const FAULTABLE: FaultableApi[] = [
+  'getGroupEnterInfo',
+  'getShareInfo',
+  'code2Session',
+  'subscribeMessage.send',
+]
 
 const RECORD_CHECKS: Record<StandInCollection, (value: unknown, at: string, key: string) => void> =
   {
@@ -137,6 +147,34 @@ const RECORD_CHECKS: Record<StandInCollection, (value: unknown, at: string, key:
       issuedAt: num,
     }),
     groupOpenids: (value, at) => str(value, at),
+    subscriptions: record({
+      appid: str,
+      openid: str,
+      templateId: str,
+      credits: int,
+      always: (value, at) => {
+        if (value !== null && value !== 'accept' && value !== 'reject') {
+          fail(at, 'accept, reject or null')
+        }
+      },
+    }),
+    serviceNotices: record(
+      {
+        id: str,
+        appid: str,
+        openid: str,
+        templateId: str,
+        page: str,
+        data: (value, at) => {
+          if (!isObject(value)) fail(at, 'an object')
+        },
+        miniprogramState: str,
+        sentAt: num,
+      },
+      'id',
+    ),
+    subscribeChoices: (value, at) =>
+      oneOf('accept', 'reject', 'always-accept', 'always-reject')(value, at),
     sessionCalls: (value, at) => listOf(num)(value, at),
     faults: (value, at) =>
       listOf((fault, faultAt) =>
@@ -165,6 +203,7 @@ export function parseSnapshot(value: unknown): StandInSnapshot {
         : `the snapshot is version ${JSON.stringify(snapshot.version)}; this code reads version ${SNAPSHOT_VERSION}`,
     )
   }
+  for (const collection of ADDED_COLLECTIONS) snapshot[collection] ??= {}
   for (const collection of KEYED_COLLECTIONS) {
     const entries = snapshot[collection]
     if (!isObject(entries)) fail(collection, 'an object')

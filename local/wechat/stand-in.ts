@@ -29,6 +29,11 @@ import { trackWrites } from './write-tracker'
 export const SCENE_SINGLE_CHAT_CARD = 1007
 export const SCENE_GROUP_CARD = 1008
 export const SCENE_GROUP_CARD_WITH_TICKET = 1044
+/**
+ * Opening the mini program from a subscribe message in 服务通知: 1014 "小程序订阅消息（与1107相同）"
+ * in the official scene list (https://developers.weixin.qq.com/miniprogram/dev/reference/scene-list.html).
+ */
+export const SCENE_SUBSCRIBE_MESSAGE = 1014
 
 export const LOGIN_CODE_TTL_MS = 5 * 60_000
 export const CLOUD_ID_TTL_MS = 5 * 60_000
@@ -68,7 +73,7 @@ const OPEN_DATA_ERRMSG: Record<number, string> = {
 const CLOUD_ID_RETENTION_MS = 24 * 60 * 60_000
 
 export type OpenDataApi = 'getGroupEnterInfo' | 'getShareInfo'
-export type FaultableApi = OpenDataApi | 'code2Session'
+export type FaultableApi = OpenDataApi | 'code2Session' | 'subscribeMessage.send'
 
 /** What a failing `wx.*` call hands to its `fail` callback. */
 export interface WxApiError {
@@ -220,6 +225,41 @@ interface CloudIdRecord {
   issuedAt: number
 }
 
+/** A member's consent to one template: credits left, and an "always" choice if they made one. */
+export interface SubscriptionRecord {
+  appid: string
+  openid: string
+  templateId: string
+  credits: number
+  /** 总是保持以上选择: the panel is no longer shown and this answer is given at once. */
+  always: 'accept' | 'reject' | null
+}
+
+/** A delivered subscribe message, as listed in the member's 服务通知. */
+export interface ServiceNotice {
+  id: string
+  appid: string
+  openid: string
+  templateId: string
+  page: string
+  data: Record<string, { value: string }>
+  miniprogramState: string
+  sentAt: number
+}
+
+/** What the member's subscribe panel answers (the simulator sets it; default `accept`). */
+export type SubscribeChoice = 'accept' | 'reject' | 'always-accept' | 'always-reject'
+
+/** `subscribeMessage.send` error codes (official API page). */
+const SEND_ERRMSG: Record<number, string> = {
+  [-1]: 'system error',
+  40003: 'invalid openid',
+  40037: 'invalid template_id',
+  41030: 'invalid page',
+  43101: 'user refuse to accept the msg',
+  47003: 'argument invalid! data.thing1.value invalid',
+}
+
 interface FaultRecord {
   appid: string
   openid: string
@@ -245,6 +285,12 @@ export interface StandInSnapshot {
   /** code2Session timestamps per `${appid}|${openid}` within the last minute. */
   sessionCalls: Record<string, number[]>
   faults: FaultRecord[]
+  /** Keyed by `${appid}|${openid}|${templateId}`. */
+  subscriptions: Record<string, SubscriptionRecord>
+  /** 服务通知, keyed by notice id. */
+  serviceNotices: Record<string, ServiceNotice>
+  /** The subscribe panel's answer per `${appid}|${openid}`. */
+  subscribeChoices: Record<string, SubscribeChoice>
 }
 
 export interface WeChatStandInOptions {
@@ -336,6 +382,43 @@ export interface WeChatStandIn {
   openApiFor(appid?: string): WeChatOpenApi
 
   toJSON(): StandInSnapshot
+
+  /**
+   * `wx.requestSubscribeMessage`: answers each template with the member's panel choice (or their
+   * "always" choice); each `accept` is one credit for `subscribeMessage.send`.
+   */
+  requestSubscribeMessage(
+    appid: string,
+    openid: string,
+    tmplIds: string[],
+  ): Record<string, 'accept' | 'reject'> | WxApiError
+  /** What the member's subscribe panel will answer next (the simulator's control). */
+  setSubscribeChoice(appid: string, openid: string, choice: SubscribeChoice): void
+  /** `wx.getSetting({ withSubscriptions: true }).subscriptionsSetting`. */
+  getSubscriptionSetting(
+    appid: string,
+    openid: string,
+  ): { mainSwitch: boolean; itemSettings: Record<string, string> }
+  /** `wx.openSetting`: the member turns every message of the app back on (clears "always reject"). */
+  openSetting(
+    appid: string,
+    openid: string,
+  ): { mainSwitch: boolean; itemSettings: Record<string, string> }
+  /** The open API `subscribeMessage.send`; `{ errCode: 0 }` when delivered. */
+  sendSubscribeMessage(
+    appid: string,
+    message: {
+      touser: string
+      templateId: string
+      page: string
+      data: Record<string, { value: string }>
+      miniprogramState: string
+    },
+  ): { errCode: number; errMsg: string }
+  /** The member's 服务通知, newest first. */
+  listServiceNotices(appid: string, openid: string): ServiceNotice[]
+  /** Tapping a notice: the app opens on its page with the subscribe-message scene. */
+  openServiceNotice(noticeId: string, asOpenid: string): LaunchOptions
 }
 
 function emptySnapshot(): StandInSnapshot {
@@ -352,7 +435,22 @@ function emptySnapshot(): StandInSnapshot {
     groupOpenids: {},
     sessionCalls: {},
     faults: [],
+    subscriptions: {},
+    serviceNotices: {},
+    subscribeChoices: {},
   }
+}
+
+/** `thing` ≤ 20 characters, `number` digits, `time` a date-time: the keyword rules of templates. */
+function invalidTemplateData(data: Record<string, { value: string }>): boolean {
+  return Object.entries(data).some(([key, entry]) => {
+    const value = entry?.value
+    if (typeof value !== 'string' || value === '') return true
+    if (key.startsWith('thing')) return [...value].length > 20
+    if (key.startsWith('number')) return !/^\d+(\.\d+)?$/.test(value)
+    if (key.startsWith('time')) return !/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$/.test(value)
+    return false
+  })
 }
 
 function clone<T>(value: T): T {
@@ -842,6 +940,109 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
 
     toJSON() {
       return clone(raw)
+    },
+
+    requestSubscribeMessage(appid, openid, tmplIds) {
+      requireAccount(appid, openid)
+      if (tmplIds.length === 0 || tmplIds.length > 3) {
+        return { errCode: 20003, errMsg: 'requestSubscribeMessage:fail TmplIds length error' }
+      }
+      const choice = state.subscribeChoices[`${appid}|${openid}`] ?? 'accept'
+      const answer: Record<string, 'accept' | 'reject'> = {}
+      for (const templateId of tmplIds) {
+        const key = `${appid}|${openid}|${templateId}`
+        const record = (state.subscriptions[key] ??= {
+          appid,
+          openid,
+          templateId,
+          credits: 0,
+          always: null,
+        })
+        if (record.always === null && choice.startsWith('always-')) {
+          record.always = choice === 'always-accept' ? 'accept' : 'reject'
+        }
+        const result = record.always ?? (choice === 'reject' ? 'reject' : 'accept')
+        if (result === 'accept') record.credits += 1
+        answer[templateId] = result
+      }
+      return answer
+    },
+
+    setSubscribeChoice(appid, openid, choice) {
+      requireAccount(appid, openid)
+      state.subscribeChoices[`${appid}|${openid}`] = choice
+    },
+
+    getSubscriptionSetting(appid, openid) {
+      requireAccount(appid, openid)
+      const itemSettings: Record<string, string> = {}
+      for (const record of Object.values(state.subscriptions)) {
+        if (record.appid === appid && record.openid === openid && record.always) {
+          itemSettings[record.templateId] = record.always
+        }
+      }
+      return { mainSwitch: true, itemSettings }
+    },
+
+    openSetting(appid, openid) {
+      requireAccount(appid, openid)
+      for (const record of Object.values(state.subscriptions)) {
+        if (record.appid === appid && record.openid === openid && record.always === 'reject') {
+          record.always = null
+        }
+      }
+      delete state.subscribeChoices[`${appid}|${openid}`]
+      return standIn.getSubscriptionSetting(appid, openid)
+    },
+
+    sendSubscribeMessage(appid, message) {
+      const fail = (errCode: number) => ({ errCode, errMsg: SEND_ERRMSG[errCode] ?? 'fail' })
+      requireApp(appid)
+      const account = state.accounts[message.touser]
+      if (!account || account.appid !== appid) return fail(40003)
+      const injected = takeFault(appid, account.openid, 'subscribeMessage.send')
+      if (injected !== null) return fail(injected)
+      if (!/^pages\/[\w/-]+(\?.*)?$/.test(message.page)) return fail(41030)
+      const record = state.subscriptions[`${appid}|${account.openid}|${message.templateId}`]
+      if (!record || record.credits < 1) return fail(43101)
+      if (invalidTemplateData(message.data)) return fail(47003)
+      record.credits -= 1
+      const id = `notice_${hex(8)}`
+      state.serviceNotices[id] = {
+        id,
+        appid,
+        openid: account.openid,
+        templateId: message.templateId,
+        page: message.page,
+        data: clone(message.data),
+        miniprogramState: message.miniprogramState,
+        sentAt: clock(),
+      }
+      return { errCode: 0, errMsg: 'openapi.subscribeMessage.send:ok' }
+    },
+
+    listServiceNotices(appid, openid) {
+      requireAccount(appid, openid)
+      return Object.values(state.serviceNotices)
+        .filter((n) => n.appid === appid && n.openid === openid)
+        .sort((a, b) => b.sentAt - a.sentAt)
+        .map(clone)
+    },
+
+    openServiceNotice(noticeId, asOpenid) {
+      const notice = state.serviceNotices[noticeId]
+      if (!notice || notice.openid !== asOpenid) {
+        throw new StandInError('UNKNOWN_CARD', `no notice ${noticeId} for ${asOpenid}`)
+      }
+      const { path, query } = parseSharePath(notice.page)
+      return {
+        scene: SCENE_SUBSCRIBE_MESSAGE,
+        path,
+        query,
+        chatType: 1,
+        referrerInfo: {},
+        apiCategory: 'default',
+      }
     },
   }
   const { onChange } = options

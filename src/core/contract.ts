@@ -141,6 +141,24 @@ export interface SubmitResult {
   applied: boolean
 }
 
+/**
+ * Subscribe messages (one-time templates). Each acceptance in \`wx.requestSubscribeMessage\` lets the
+ * server send one message of that template; the server counts them as credits per player.
+ */
+export const NOTICE_KINDS = ['overtaken', 'weekly'] as const
+/** `overtaken`: someone passed you in a group; `weekly`: a group's results of the week just ended. */
+export type NoticeKind = (typeof NOTICE_KINDS)[number]
+
+/** Template ids per kind, from the server config (null: that message is not configured). */
+export type NoticeTemplates = Record<NoticeKind, string | null>
+
+/** What `wx.requestSubscribeMessage` answers per template id (`filter`: same-title template). */
+export const SUBSCRIBE_RESULTS = ['accept', 'reject', 'ban', 'filter'] as const
+export type SubscribeResult = (typeof SUBSCRIBE_RESULTS)[number]
+
+/** The page a notice opens, with the group whose ranking it shows. */
+export const NOTICE_PAGE = 'pages/ranking/index'
+
 export interface ActionMap {
   /**
    * Opens a group from a card. Exactly one of: `groupInfo` (a top-level `wx.cloud.CloudID`
@@ -156,7 +174,13 @@ export interface ActionMap {
       period?: Period
       pageSize?: number
     }
-    output: { ranking: RankingPage; profile: Profile; joined: boolean }
+    output: {
+      ranking: RankingPage
+      profile: Profile
+      joined: boolean
+      /** The subscribe-message template ids, present when the server has any configured. */
+      notices?: NoticeTemplates
+    }
   }
   getRanking: {
     input: { groupId: string; period?: Period; cursor?: string | null; pageSize?: number }
@@ -175,6 +199,28 @@ export interface ActionMap {
   listMyGroups: { input: Record<string, never>; output: { groups: GroupSummary[] } }
   leaveGroup: { input: { groupId: string }; output: { left: boolean } }
   deleteMyData: { input: Record<string, never>; output: { deleted: boolean } }
+  /**
+   * Records what \`wx.requestSubscribeMessage\` answered (its success result without \`errMsg\`):
+   * each \`accept\` of a configured template is one more message the server may send.
+   */
+  subscribe: {
+    input: { results: Record<string, SubscribeResult> }
+    output: { credits: Record<NoticeKind, number> }
+  }
+  /** The "上周" view: the group's podium of the week that ended last Sunday, and my rank then. */
+  getLastWeek: { input: { groupId: string }; output: LastWeek }
+}
+
+export interface LastWeek {
+  groupId: string
+  /** `YYYY-MM-DD` of the Monday that started that week (Shanghai). */
+  weekStart: string
+  /** First three of that week's ranking (ranks 1–3); empty when nobody played. */
+  podium: RankingRow[]
+  /** My row of that week, null without a score that week. */
+  me: RankingRow | null
+  /** Members with a score that week, once the week is closed (null before). */
+  scorers: number | null
 }
 
 export type ActionName = keyof ActionMap
@@ -191,6 +237,8 @@ export const ACTIONS = [
   'listMyGroups',
   'leaveGroup',
   'deleteMyData',
+  'subscribe',
+  'getLastWeek',
 ] as const satisfies readonly ActionName[]
 
 /** The `data` of `wx.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })`. */

@@ -195,4 +195,17 @@ export const platformServices: PlatformServices = {
   now() {
     return Date.now()
   },
+
+  // Subscribe messages are a WeChat capability; this platform offers no consent.
+  async requestSubscribe() {
+    return { ok: false, errCode: -1, errMsg: 'requestSubscribeMessage:fail not supported' }
+  },
+
+  async readSubscriptionSetting() {
+    return null
+  },
+
+  async openSubscriptionSetting() {
+    return null
+  },
 }

@@ -14,9 +14,16 @@
  *   backend accepts that prefix as a local file).
  */
 import type { GroupOpenDataApi } from '../core/base-library'
-import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
+import {
+  type ActionName,
+  CLOUD_FUNCTION_NAME,
+  isEnvelope,
+  SUBSCRIBE_RESULTS,
+  type SubscribeResult,
+} from '../core/contract'
 import { rejectedCallCode } from '../core/failure'
 import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
+import type { SubscriptionSetting } from '../core/notice-consent'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
@@ -206,5 +213,43 @@ export const platformServices: PlatformServices = {
 
   now() {
     return Date.now()
+  },
+
+  // Subscribe messages: the local server's WeChat stand-in plays the panel and the settings.
+  async requestSubscribe(tmplIds) {
+    const { status, body } = await postLocal<Record<string, unknown>>(
+      '/api/wechat/requestSubscribeMessage',
+      { tmplIds },
+    )
+    if (status !== 200 || body === null) {
+      return { ok: false, errCode: -1, errMsg: `requestSubscribeMessage:fail network (${status})` }
+    }
+    if (typeof body.errCode === 'number') {
+      return { ok: false, errCode: body.errCode, errMsg: String(body.errMsg ?? '') }
+    }
+    const results: Record<string, SubscribeResult> = {}
+    for (const id of tmplIds) {
+      const value = body[id]
+      if (typeof value === 'string' && (SUBSCRIBE_RESULTS as readonly string[]).includes(value)) {
+        results[id] = value as SubscribeResult
+      }
+    }
+    return { ok: true, results }
+  },
+
+  async readSubscriptionSetting() {
+    const { status, body } = await postLocal<{ subscriptionsSetting?: SubscriptionSetting }>(
+      '/api/wechat/getSetting',
+      {},
+    )
+    return status === 200 ? (body?.subscriptionsSetting ?? null) : null
+  },
+
+  async openSubscriptionSetting() {
+    const { status, body } = await postLocal<{ subscriptionsSetting?: SubscriptionSetting }>(
+      '/api/wechat/openSetting',
+      {},
+    )
+    return status === 200 ? (body?.subscriptionsSetting ?? null) : null
   },
 }

@@ -5,9 +5,21 @@
 import Taro from '@tarojs/taro'
 
 import type { GroupOpenDataApi } from '../core/base-library'
-import { type ActionName, CLOUD_FUNCTION_NAME, isEnvelope } from '../core/contract'
+import {
+  type ActionName,
+  CLOUD_FUNCTION_NAME,
+  isEnvelope,
+  SUBSCRIBE_RESULTS,
+  type SubscribeResult,
+} from '../core/contract'
 import { rejectedCallCode } from '../core/failure'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import type { SubscriptionSetting } from '../core/notice-consent'
+import type {
+  CallResult,
+  GroupOpenDataResult,
+  PlatformServices,
+  SubscribeRequestResult,
+} from '../store/services'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
 let cloudReady = false
@@ -91,6 +103,31 @@ function login(): Promise<string | null> {
     .catch(() => null)
 }
 
+/** The per-template answers of requestSubscribeMessage (its success result has errMsg too). */
+function subscribeResults(tmplIds: string[], answer: Record<string, unknown>) {
+  const results: Record<string, SubscribeResult> = {}
+  for (const id of tmplIds) {
+    const value = answer[id]
+    if (typeof value === 'string' && (SUBSCRIBE_RESULTS as readonly string[]).includes(value)) {
+      results[id] = value as SubscribeResult
+    }
+  }
+  return results
+}
+
+function subscriptionSetting(result: unknown): SubscriptionSetting | null {
+  const setting = (result as { subscriptionsSetting?: unknown } | null)?.subscriptionsSetting
+  if (typeof setting !== 'object' || setting === null) return null
+  const { mainSwitch, itemSettings } = setting as { mainSwitch?: unknown; itemSettings?: unknown }
+  return {
+    mainSwitch: mainSwitch !== false,
+    itemSettings:
+      typeof itemSettings === 'object' && itemSettings !== null
+        ? (itemSettings as Record<string, string>)
+        : {},
+  }
+}
+
 export const platformServices: PlatformServices = {
   sdkVersion() {
     try {
@@ -171,5 +208,41 @@ export const platformServices: PlatformServices = {
 
   now() {
     return Date.now()
+  },
+
+  requestSubscribe(tmplIds) {
+    // The executor runs synchronously, so the call happens inside the caller's tap handler.
+    return new Promise<SubscribeRequestResult>((resolve) => {
+      void Taro.requestSubscribeMessage({
+        tmplIds,
+        success: (answer) =>
+          resolve({
+            ok: true,
+            results: subscribeResults(tmplIds, answer as unknown as Record<string, unknown>),
+          }),
+        fail: (error: PlatformError) =>
+          resolve({ ok: false, errCode: error.errCode ?? -1, errMsg: error.errMsg ?? '' }),
+      } as Parameters<typeof Taro.requestSubscribeMessage>[0]).catch(() => undefined)
+    })
+  },
+
+  readSubscriptionSetting() {
+    return new Promise<SubscriptionSetting | null>((resolve) => {
+      void Taro.getSetting({
+        withSubscriptions: true,
+        success: (result) => resolve(subscriptionSetting(result)),
+        fail: () => resolve(null),
+      }).catch(() => undefined)
+    })
+  },
+
+  openSubscriptionSetting() {
+    return new Promise<SubscriptionSetting | null>((resolve) => {
+      void Taro.openSetting({
+        withSubscriptions: true,
+        success: (result) => resolve(subscriptionSetting(result)),
+        fail: () => resolve(null),
+      }).catch(() => undefined)
+    })
   },
 }

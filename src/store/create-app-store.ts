@@ -2,6 +2,8 @@ import { createStore } from 'zustand/vanilla'
 
 import type { AppState } from './app-state'
 import { createGroupSlice } from './group-slice'
+import { createLastWeekSlice } from './last-week-slice'
+import { createNoticeSlice } from './notice-slice'
 import { createPlaySlice } from './play-slice'
 import { createProfileSlice } from './profile-slice'
 import { createRankingSlice } from './ranking-slice'
@@ -16,6 +18,8 @@ export function createAppStore(services: PlatformServices) {
     ...createRankingSlice(services)(...args),
     ...createProfileSlice(services)(...args),
     ...createPlaySlice(services)(...args),
+    ...createNoticeSlice(services)(...args),
+    ...createLastWeekSlice(services)(...args),
   }))
 }
 

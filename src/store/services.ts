@@ -1,6 +1,13 @@
 import type { GroupOpenDataApi } from '../core/base-library'
-import type { ActionInput, ActionName, ActionOutput, Period } from '../core/contract'
+import type {
+  ActionInput,
+  ActionName,
+  ActionOutput,
+  Period,
+  SubscribeResult,
+} from '../core/contract'
 import type { ClientErrorCode } from '../core/error-text'
+import type { SubscriptionSetting } from '../core/notice-consent'
 
 export type CallResult<T> =
   | { ok: true; data: T }
@@ -50,4 +57,17 @@ export interface PlatformServices {
   newRequestId(): string
   /** The phone's clock (ms since the epoch): ranking windows and CloudID ages are read from it. */
   now(): number
+  /**
+   * `wx.requestSubscribeMessage({ tmplIds })`. The platform shows its panel only when this runs
+   * inside a tap's handler, so callers invoke it synchronously from one (no await before it).
+   */
+  requestSubscribe(tmplIds: string[]): Promise<SubscribeRequestResult>
+  /** `wx.getSetting({ withSubscriptions: true }).subscriptionsSetting`; null when unknown. */
+  readSubscriptionSetting(): Promise<SubscriptionSetting | null>
+  /** `wx.openSetting({ withSubscriptions: true })` (also tap-only); the setting it leaves. */
+  openSubscriptionSetting(): Promise<SubscriptionSetting | null>
 }
+
+export type SubscribeRequestResult =
+  | { ok: true; results: Record<string, SubscribeResult> }
+  | { ok: false; errCode: number; errMsg: string }

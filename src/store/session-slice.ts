@@ -147,6 +147,7 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
           })
           get().setCurrentGroup(result.data.ranking.groupId)
           get().receiveProfile(result.data.profile)
+          get().receiveNoticeTemplates(result.data.notices)
           get().showEnteredRanking(result.data.ranking, requestedAt)
           return
         }

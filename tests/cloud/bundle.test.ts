@@ -82,4 +82,33 @@ describe('bundled leaderboard function', () => {
     expect(report.unconfigured).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
     expect(report.offline).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
   }, 60_000)
+
+  it('ships the scheduler with its timer trigger and the subscribeMessage.send permission', () => {
+    const dir = join(outDir, 'scheduler')
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      permissions: { openapi: ['subscribeMessage.send'] },
+      triggers: [{ name: 'everyMinute', type: 'timer', config: '0 * * * * * *' }],
+    })
+    const probe = `
+      const bundle = require(process.argv[1])
+      ;(async () => {
+        process.env.WX_CONTEXT_KEYS = 'WX_OPENID'
+        process.env.WX_OPENID = 'alice'
+        const fromClient = await bundle.main({ Type: 'Timer', TriggerName: 'everyMinute' })
+        delete process.env.WX_OPENID
+        const unconfigured = await bundle.main({ Type: 'Timer', TriggerName: 'everyMinute' })
+        process.stdout.write(JSON.stringify({ fromClient, unconfigured }))
+        process.exit(0)
+      })()`
+    const run = spawnSync(process.execPath, ['-e', probe, join(dir, 'index.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+      timeout: 60_000,
+    })
+
+    expect(run.status).toBe(0)
+    const report = JSON.parse(run.stdout)
+    expect(report.fromClient).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(report.unconfigured).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
+  }, 60_000)
 })

@@ -100,16 +100,34 @@ describe('server config', () => {
   it('reads server-config.json and lets environment variables win', () => {
     writeFileSync(
       join(dir, 'server-config.json'),
-      JSON.stringify({ memberKeySalt: 'file-salt-0123456789', appSecret: 'file-secret' }),
+      JSON.stringify({
+        memberKeySalt: 'file-salt-0123456789',
+        appSecret: 'file-secret',
+        templateOvertaken: 'file-overtaken',
+      }),
     )
 
-    const config = loadServerConfig(dir, { LEADERBOARD_APP_SECRET: 'env-secret' })
+    const config = loadServerConfig(dir, {
+      LEADERBOARD_APP_SECRET: 'env-secret',
+      LEADERBOARD_TEMPLATE_WEEKLY: 'env-weekly',
+      LEADERBOARD_MINIPROGRAM_STATE: 'trial',
+    })
 
     expect(config).toEqual({
       memberKeySalt: 'file-salt-0123456789',
       appSecret: 'env-secret',
       collectionPrefix: 'lb_',
+      noticeTemplates: { overtaken: 'file-overtaken', weekly: 'env-weekly' },
+      miniprogramState: 'trial',
     })
+  })
+
+  it('refuses a miniprogramState other than formal, trial or developer', () => {
+    const env = { LEADERBOARD_MEMBER_KEY_SALT: 'salt-0123456789abcdef' }
+    expect(loadServerConfig(dir, env).miniprogramState).toBe('formal')
+    expect(() => loadServerConfig(dir, { ...env, LEADERBOARD_MINIPROGRAM_STATE: 'beta' })).toThrow(
+      /formal, trial, developer/,
+    )
   })
 
   it('refuses to start without a member key salt of at least 16 characters', () => {

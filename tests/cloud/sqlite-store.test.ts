@@ -24,7 +24,11 @@ describe('SQLite adapter', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     expect(Object.keys(store.snapshot())).toEqual([
       'bests',
+      'credits',
+      'history',
+      'jobs',
       'memberships',
+      'notices',
       'profiles',
       'rate_limits',
       'rounds',
@@ -40,6 +44,8 @@ describe('SQLite adapter', () => {
     // Rewind the file to what step 1 alone produced.
     const raw = new Database(file)
     raw.exec(`CREATE TABLE group_scores (group_id TEXT, period_key TEXT, openid TEXT)`)
+    raw.exec(`DROP TABLE credits; DROP TABLE notices; DROP TABLE history; DROP TABLE jobs;
+      DROP INDEX bests_by_period; DROP INDEX rounds_by_expiry; DROP INDEX rate_limits_by_window`)
     raw.pragma('user_version = 1')
     raw.close()
 
@@ -88,6 +94,27 @@ describe('SQLite adapter', () => {
         ]),
       )
       expect(details.join('\n')).not.toMatch(/^SCAN (m|b|memberships|bests)\b/m)
+    }
+    // Queueing "overtaken" notices starts from the submitter's memberships, never a period scan.
+    for (const statement of ['queueOvertaken', 'queueOvertakenSince']) {
+      const details = (
+        store.db.prepare(`EXPLAIN QUERY PLAN ${sql(statement)}`).all({
+          openid: 'o',
+          score: 1,
+          achievedAt: 1,
+          period: 'all',
+          periodKey: 'all',
+          dayKey: 'd:2024-05-15',
+          beforeScore: 0,
+          beforeAchievedAt: 0,
+        }) as Array<{ detail: string }>
+      ).map((row) => row.detail)
+      expect(details).toEqual([
+        expect.stringMatching(/^SEARCH me USING (COVERING )?INDEX memberships_by_openid/),
+        expect.stringMatching(/^SEARCH m USING PRIMARY KEY \(group_id=\?/),
+        'SEARCH c USING PRIMARY KEY (openid=?)',
+        'SEARCH b USING PRIMARY KEY (openid=? AND period_key=?)',
+      ])
     }
     store.close()
   })

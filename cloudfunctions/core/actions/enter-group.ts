@@ -135,5 +135,7 @@ export const enterGroup: Action<ActionOutput<'enterGroup'>> = async (input, call
     }),
     profile,
   ])
-  return { ranking, profile: myProfile, joined }
+  const templates = deps.noticeTemplates
+  const offered = templates && (templates.overtaken !== null || templates.weekly !== null)
+  return { ranking, profile: myProfile, joined, ...(offered ? { notices: templates } : {}) }
 }

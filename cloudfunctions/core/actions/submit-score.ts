@@ -1,6 +1,6 @@
 import type { ActionOutput, SubmitResult } from '../../../src/core/contract'
 import type { Action, ActionDeps } from '../deps'
-import { periodKeys } from '../periods'
+import { dayKey, periodKeys } from '../periods'
 import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'
 import { earliestSubmitAt, MAX_SCORE, ROUND_TOKEN_RULE } from '../rounds'
 import type { RoundRecord } from '../store'
@@ -75,6 +75,8 @@ export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, ca
       score,
       achievedAt: now,
       periodKeys: periodKeys(now),
+      // Queued in the same store step as the raise; sending is the scheduler's, never awaited.
+      ...(deps.noticeTemplates?.overtaken ? { notify: { dayKey: dayKey(now) } } : {}),
     }),
     deps.store.takeRateLimit(hit),
   ])

@@ -29,6 +29,7 @@ interface SimSeedResult {
   cardId: string
   members: string[]
 }
+import { mountNoticesPanel } from './notices-panel'
 
 interface Phone {
   openid: string
@@ -653,6 +654,7 @@ async function main(): Promise<void> {
   await refresh()
   chooseMe(initialMe())
   setInterval(updateNavigationBar, 250)
+  mountNoticesPanel({ api, me: () => me, labelOf, deliver, toast })
   document.body.setAttribute('data-ready', 'true')
   setInterval(() => {
     refresh().catch(() => setStatus('本地服务器没有响应'))

@@ -14,6 +14,8 @@ import { useShallow } from 'zustand/react/shallow'
 import { BottomBar } from '../../components/bottom-bar'
 import { CountLine } from '../../components/count-line'
 import { GroupName } from '../../components/group-name'
+import { LastWeekView } from '../../components/last-week'
+import { NoticeConsent } from '../../components/notice-consent'
 import { PeriodTabs } from '../../components/period-tabs'
 import { Podium } from '../../components/podium'
 import { MY_ROW_ID, RankingRowView } from '../../components/ranking-row'
@@ -59,6 +61,8 @@ export default function RankingPage() {
     enableShareWithTicket()
     // Shown again after midnight: the day (or week) on screen may have ended meanwhile.
     void appStore.getState().ensureCurrentWindow()
+    // Consent may have changed in the settings page meanwhile.
+    void appStore.getState().refreshNoticeSetting()
   })
   usePullDownRefresh(() => {
     void appStore
@@ -129,6 +133,7 @@ export default function RankingPage() {
       <View className="ranking-page__count">
         {count && <CountLine text={count.text} unscored={count.unscored} />}
       </View>
+      <LastWeekView />
       <View className="ranking-page__notes">
         {view.status === 'stale' && ranking && (
           <Text className="stale-note" id="stale-note">
@@ -169,6 +174,7 @@ export default function RankingPage() {
         <MyGroupsLink />
       </View>
       <BottomBar myRow={barRow} onMyRowTap={() => void scrollToMe()} />
+      <NoticeConsent />
     </View>
   )
 }

@@ -56,7 +56,7 @@ const STAGES = new Set([
 ])
 /** Aggregation expression operators the adapter uses inside $project and $group. */
 const EXPRESSIONS = new Set(['$concat', '$cond', '$and', '$or', '$eq', '$gt', '$lt', '$sum'])
-const UPDATE_OPERATORS = new Set(['$set', '$inc', '$unset', '$max'])
+const UPDATE_OPERATORS = new Set(['$set', '$inc', '$unset', '$max', '$pull'])
 const ACTIONS = new Set([
   'database.getDocument',
   'database.calculateDocument',

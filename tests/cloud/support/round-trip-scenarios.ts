@@ -41,6 +41,8 @@ export async function measureRoundTrips(options: ScenarioOptions): Promise<Round
     clock,
     logger: { error: (message, detail) => console.error(message, detail) },
     memberKeySalt: 'round-trip-salt',
+    // Submissions also look for members they pass and queue "overtaken" notices (issue 15).
+    noticeTemplates: { overtaken: 'tmpl-overtaken', weekly: 'tmpl-weekly' },
   }
   const call = async (openid: string, event: Record<string, unknown>) => {
     const result = await handle(event, { openid, appid: APPID, unionid: null, env: null }, deps)
@@ -85,20 +87,25 @@ export async function measureRoundTrips(options: ScenarioOptions): Promise<Round
     await enter(openid, big, 1)
     submits.push(await startRound(openid))
   }
-  const busy = { p4: 4, p20: 20 }
+  const busy = { p4: 4, p20: 20, climber: 20 }
   for (const [openid, groups] of Object.entries(busy)) {
     for (let g = 0; g < groups; g++) await enter(openid, g === 0 ? big : `G${openid}_${g}`, 1)
     submits.push(await startRound(openid))
   }
   now += 10_000
   for (const [i, submit] of submits.entries())
-    await submit(i === members.length - 1 ? 1 : 5 + (i % 190))
+    await submit(i === members.length - 1 || i === submits.length - 1 ? 1 : 5 + (i % 190))
   const last = members[members.length - 1]!
+  // A third of the big group asked to hear when someone passes them.
+  for (const [i, openid] of members.entries()) {
+    if (i % 3 === 0) await deps.store.addCredits(openid, ['overtaken'], now)
+  }
 
   // A new round for each busy player, submitted in the next rate-limit window.
   const p4Round = await startRound('p4')
   const p20Round = await startRound('p20')
   const p20Second = await startRound('p20')
+  const climberRound = await startRound('climber')
   now = T0 + 60_000
 
   await measure(
@@ -141,6 +148,16 @@ export async function measureRoundTrips(options: ScenarioOptions): Promise<Round
   await measure('submitScore, player in 20 groups, again in the window', () => p20Second(160), {
     maxSteps: 3,
   })
+  await measure(
+    'submitScore, player in 20 groups, passing every member (a third hold a credit)',
+    () => climberRound(199),
+    { maxSteps: 3 },
+  )
+  const queued = await deps.store.listDueNotices(now, 100)
+  // One page of them (the scheduler reads 100 at a time).
+  if (queued.length !== Math.min(100, Math.ceil(members.length / 3))) {
+    throw new Error(`expected a notice per member with a credit, got ${queued.length}`)
+  }
   now += 60_000
   await measure(
     'startRound, first in its rate-limit window',

@@ -1,7 +1,11 @@
 // The storage port's contract, run against every adapter (SQLite and CloudBase-on-stand-in).
 import type { PeriodKeys } from '../../../cloudfunctions/core/periods'
 import { periodKeys } from '../../../cloudfunctions/core/periods'
-import type { LeaderboardStore, MembershipRecord } from '../../../cloudfunctions/core/store'
+import type {
+  LeaderboardStore,
+  MembershipRecord,
+  NoticeRecord,
+} from '../../../cloudfunctions/core/store'
 
 export interface StoreHarness {
   store: LeaderboardStore
@@ -27,6 +31,7 @@ async function record(
   score: number,
   achievedAt: number,
   keys: PeriodKeys = KEYS,
+  notify = false,
 ) {
   const token = `token-${openid}-${++tokenCounter}`.padEnd(16, 'x')
   await store.createRound(
@@ -40,6 +45,7 @@ async function record(
     score,
     achievedAt,
     periodKeys: keys,
+    ...(notify ? { notify: { dayKey: keys.today } } : {}),
   })
   return { token, result }
 }
@@ -453,6 +459,120 @@ export function describeStoreContract(
         expect(await store.getProfile('alice')).toEqual({ nickname: null, avatarUrl: null })
         expect(await store.listMemberships('alice')).toEqual([])
         expect(stripRounds(harness.dump())).toEqual(stripRounds(othersOnly))
+      })
+    })
+
+    describe('subscribe messages', () => {
+      const notify = (openid: string, score: number, at: number) =>
+        record(store, openid, score, at, periodKeys(at), true)
+      const pending = async (at = T0 + 60_000) =>
+        (await store.listDueNotices(at, 100))
+          .map((n: NoticeRecord) => `${n.kind} ${n.groupId} ${n.openid}`)
+          .sort()
+
+      it('counts one credit per accepted kind and reads zero for anyone else', async () => {
+        expect(await store.addCredits('alice', ['overtaken', 'weekly', 'overtaken'], T0)).toEqual({
+          overtaken: 2,
+          weekly: 1,
+        })
+        expect(await store.addCredits('alice', ['weekly'], T0)).toEqual({
+          overtaken: 2,
+          weekly: 2,
+        })
+        expect(await store.getCredits('nobody')).toEqual({ overtaken: 0, weekly: 0 })
+      })
+
+      it('queues a notice for each member with a credit whom the score passes, per group', async () => {
+        for (const who of ['alice', 'carol', 'dave', 'eve', 'bob']) {
+          await store.joinGroup(member('G1', who))
+        }
+        await store.joinGroup(member('G2', 'alice'))
+        await store.joinGroup(member('G2', 'bob'))
+        await store.joinGroup(member('G3', 'alice')) // bob is not in G3
+        for (const who of ['alice', 'carol', 'eve', 'bob']) {
+          await store.addCredits(who, ['overtaken'], T0)
+        }
+        await record(store, 'alice', 30, T0 - 5000)
+        await record(store, 'carol', 25, T0 - 5000)
+        await record(store, 'dave', 10, T0 - 5000) // passed, but holds no credit
+        await record(store, 'eve', 60, T0 - 5000) // not passed
+
+        await notify('bob', 40, T0)
+
+        expect(await pending()).toEqual([
+          'overtaken G1 alice',
+          'overtaken G1 carol',
+          'overtaken G2 alice',
+        ])
+        const [notice] = await store.listDueNotices(T0, 100)
+        expect(notice).toMatchObject({
+          kind: 'overtaken',
+          state: 'pending',
+          attempts: 0,
+          payload: { kind: 'overtaken', byOpenid: 'bob', score: 40, period: 'all' },
+        })
+      })
+
+      it('queues at most one notice per recipient, group and day, and none for someone already passed', async () => {
+        await store.joinGroup(member('G1', 'alice'))
+        await store.joinGroup(member('G1', 'bob'))
+        await store.joinGroup(member('G1', 'carol'))
+        await store.addCredits('alice', ['overtaken'], T0)
+        await store.addCredits('carol', ['overtaken'], T0)
+        await record(store, 'alice', 30, T0 - 5000)
+        await record(store, 'carol', 45, T0 - 5000)
+        await notify('bob', 40, T0)
+        await notify('bob', 41, T0 + 1000) // passes alice again: same day, no second notice
+        expect(await pending()).toEqual(['overtaken G1 alice'])
+        const [first] = await store.listDueNotices(T0 + 60_000, 100)
+        await store.settleNotice(first!.id, { status: 'sent' })
+
+        await notify('bob', 42, T0 + 2000) // sent today already: still none
+        expect(await pending()).toEqual([])
+
+        const tomorrow = T0 + 24 * 3_600_000
+        await notify('bob', 50, tomorrow) // passes carol now; alice was passed before
+        expect(await pending(tomorrow + 60_000)).toEqual(['overtaken G1 carol'])
+      })
+
+      it('settles deliveries: a sent one spends a credit, a refusal clears them, a retry waits', async () => {
+        await store.joinGroup(member('G1', 'alice'))
+        await store.joinGroup(member('G2', 'alice'))
+        await store.joinGroup(member('G3', 'alice'))
+        for (const g of ['G1', 'G2', 'G3']) await store.joinGroup(member(g, 'bob'))
+        await store.addCredits('alice', ['overtaken', 'overtaken', 'overtaken', 'weekly'], T0)
+        await record(store, 'alice', 30, T0 - 5000)
+        await notify('bob', 40, T0)
+        const [n1, n2, n3] = await store.listDueNotices(T0, 100)
+
+        await store.settleNotice(n1!.id, { status: 'sent' })
+        await store.settleNotice(n1!.id, { status: 'sent' }) // idempotent
+        expect(await store.getCredits('alice')).toEqual({ overtaken: 2, weekly: 1 })
+
+        await store.settleNotice(n2!.id, { status: 'retry', retryAt: T0 + 120_000 })
+        expect((await store.listDueNotices(T0 + 60_000, 100)).map((n) => n.id)).toEqual([n3!.id])
+        const [later] = (await store.listDueNotices(T0 + 120_000, 100)).filter(
+          (n) => n.id === n2!.id,
+        )
+        expect(later).toMatchObject({ attempts: 1, dueAt: T0 + 120_000 })
+
+        await store.settleNotice(n3!.id, { status: 'refused' })
+        expect(await store.getCredits('alice')).toEqual({ overtaken: 0, weekly: 1 })
+        await store.settleNotice(n2!.id, { status: 'dropped' })
+        expect(await store.listDueNotices(T0 + 600_000, 100)).toEqual([])
+      })
+
+      it('forgets credits and notices of a deleted player', async () => {
+        await store.joinGroup(member('G1', 'alice'))
+        await store.joinGroup(member('G1', 'bob'))
+        await store.addCredits('alice', ['overtaken'], T0)
+        await record(store, 'alice', 30, T0 - 5000)
+        await notify('bob', 40, T0)
+
+        await store.deleteUserData('alice')
+
+        expect(await store.getCredits('alice')).toEqual({ overtaken: 0, weekly: 0 })
+        expect(await store.listDueNotices(T0 + 60_000, 100)).toEqual([])
       })
     })
   })

@@ -82,6 +82,15 @@ export function createFakeServices(): FakeServices {
     },
     newRequestId: () => `req-${fake.calls.length}`,
     now: () => fake.clock,
+    async requestSubscribe() {
+      return { ok: false, errCode: -1, errMsg: 'requestSubscribeMessage:fail not scripted' }
+    },
+    async readSubscriptionSetting() {
+      return null
+    },
+    async openSubscriptionSetting() {
+      return null
+    },
   }
   return fake
 }

@@ -76,6 +76,8 @@ const ASYNC_APIS = [
   'pageScrollTo',
   'vibrateShort',
   'requestSubscribeMessage',
+  'getSetting',
+  'openSetting',
 ] as const
 
 export function createWxStub(options: { sdkVersion?: string } = {}): WxStub {

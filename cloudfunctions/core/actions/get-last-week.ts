@@ -1,0 +1,55 @@
+import type { ActionOutput, RankingRow } from '../../../src/core/contract'
+import type { Action } from '../deps'
+import { weekKey } from '../periods'
+import type { ScoreEntry } from '../store'
+import { Failure, GROUP_ID_RULE, stringField } from '../validation'
+import { weekStart } from '../weekly-close'
+
+/**
+ * Last week's podium from the history the weekly close recorded; before the close has run
+ * (Monday 00:00–00:05, or a close still under way) the same three rows are read from that
+ * week's bests, which the retention keeps until the next week ends.
+ */
+export const getLastWeek: Action<ActionOutput<'getLastWeek'>> = async (input, caller, deps) => {
+  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
+  const week = weekKey(weekStart(deps.clock.now()) - 1)
+  const [membership, history, mine] = await Promise.all([
+    deps.store.getMembership(groupId, caller.openid),
+    deps.store.getHistory(groupId, week),
+    deps.store.getRankingEntry(groupId, week, caller.openid),
+  ])
+  if (membership === null) {
+    throw new Failure('NOT_GROUP_MEMBER', 'Open the group card first to join this ranking.')
+  }
+  const [podium, ahead, scorers] = await Promise.all([
+    history
+      ? Promise.all(
+          history.podium.map(async (entry: ScoreEntry) => ({
+            ...entry,
+            ...(await deps.store.getProfile(entry.openid)),
+          })),
+        )
+      : deps.store.getRankingPage({ groupId, periodKey: week, after: null, limit: 3 }),
+    mine ? deps.store.countAhead(groupId, week, mine) : Promise.resolve(0),
+    history ? Promise.resolve(history.scorers) : null,
+  ])
+  const row = (
+    entry: ScoreEntry & { nickname: string | null; avatarUrl: string | null },
+    rank: number,
+  ): RankingRow => ({
+    rank,
+    memberKey: entry.memberKey,
+    nickname: entry.nickname,
+    avatarUrl: entry.avatarUrl,
+    score: entry.score,
+    isMe: entry.openid === caller.openid,
+  })
+  const myProfile = mine ? await deps.store.getProfile(caller.openid) : null
+  return {
+    groupId,
+    weekStart: week.slice(2),
+    podium: podium.map((entry, i) => row(entry, i + 1)),
+    me: mine && myProfile ? row({ ...mine, ...myProfile }, ahead + 1) : null,
+    scorers,
+  }
+}
