@@ -5,12 +5,17 @@ import type { ErrorCode } from '../../src/core/contract'
  * authorization, rule checks) and turned into an error envelope by the router.
  */
 export class Failure extends Error {
+  /** With RATE_LIMITED: when the caller may try again (sent as `error.retryAfterMs`). */
+  readonly retryAfterMs?: number
+
   constructor(
     readonly code: ErrorCode,
     message: string,
+    extra: { retryAfterMs?: number } = {},
   ) {
     super(message)
     this.name = 'Failure'
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Period, RankingPage, RankingRow } from '../core/contract'
-import { userText } from '../core/error-text'
+import { errorText } from '../core/error-text'
 import { classifyCallFailure } from '../core/failure'
 import { appendRows } from '../core/ranking-view'
 import { windowKey, windowResetNote } from '../core/ranking-window'
@@ -138,7 +138,7 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
       set({
         ranking: shown,
         rankingStatus: shown ? 'stale' : 'error',
-        rankingError: userText(result.error.code),
+        rankingError: errorText(result.error),
         rankingNote: note,
       })
       return null
@@ -194,7 +194,7 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
             get().showNoGroup('foreign-group')
             return
           }
-          set({ loadingMore: false, moreError: userText(result.error.code) })
+          set({ loadingMore: false, moreError: errorText(result.error) })
           return
         }
         const current = get().ranking ?? ranking

@@ -15,7 +15,10 @@ process.env.WX_OPENID = 'alice'
 process.env.WX_APPID = 'wxbundletest'
 ;(async () => {
   const wired = bundle.createMain({
-    store: { getProfile: async (openid) => ({ nickname: 'n-' + openid, avatarUrl: null }) },
+    store: {
+      getProfile: async (openid) => ({ nickname: 'n-' + openid, avatarUrl: null }),
+      takeRateLimit: async () => true,
+    },
     openApi: {},
     clock: { now: () => 0 },
     logger: { error: () => {} },

@@ -4,6 +4,7 @@ import { playerIdOf } from '../../cloudfunctions/core/dingtalk-rules'
 import { createLocalDingTalk, LOCAL_DINGTALK } from '../../local/dingtalk/local-entry'
 import { ROUND_DURATION_MS } from '../../src/core/contract'
 import { DINGTALK_ENTRY_QUERY } from '../../src/core/dingtalk-contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 
 /** Wednesday 2024-05-15 12:00 in Shanghai. */
 const T0 = Date.UTC(2024, 4, 15, 4, 0, 0)
@@ -71,6 +72,7 @@ function world() {
         roundToken: round.data?.roundToken,
         score,
         requestId: `req-${now}-${score}`,
+        taps: evenTapTimeline(score, ROUND_DURATION_MS),
       },
       token,
     )

@@ -77,6 +77,7 @@ describe('createMain', () => {
         profiles.push(openid)
         return { nickname: null, avatarUrl: null }
       },
+      takeRateLimit: async () => true,
     } as unknown as LeaderboardStore
     const h = createRouterHarness()
     setCaller('alice')

@@ -1,4 +1,5 @@
 // Seam: zustand store slices (src/store) driven without React, through a scripted PlatformServices.
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createAppStore } from '../../src/store/create-app-store'
 import { createFakeServices, makePage, makeRow } from './support/fake-services'
 
@@ -261,7 +262,7 @@ describe('playing and profile', () => {
       { ok: true, data: makePage('G1', [makeRow(2, 'me', 40, true)], makeRow(2, 'me', 40, true)) },
     ]
     await store.getState().startRound()
-    await store.getState().finishRound(40)
+    await store.getState().finishRound(evenTapTimeline(40, 10_000))
 
     const submits = services.calls.filter((call) => call.action === 'submitScore')
     expect(submits).toHaveLength(1)
