@@ -51,6 +51,7 @@ async function run(): Promise<RunResult> {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        'x-simulator-token': server.simulatorToken,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: JSON.stringify(body),

@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   console.log(`
   Group leaderboard, running locally (ready in ${seconds} s)
 
-    simulator   ${server.url}
+    simulator   ${server.simulatorUrl}
     H5 app      ${server.url}app/  (opened by the simulator's phones)
     data        ${options.dataDir}  (start over: ${resetCommand(options)})
 

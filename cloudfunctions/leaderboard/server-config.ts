@@ -1,13 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { weakSecretReason } from '../core/secret-strength'
+
 /**
  * Server-side settings of the leaderboard function. Environment variables (set in the CloudBase
  * console, "函数配置 → 环境变量") win over `server-config.json` next to the deployed index.js.
  * Neither ever lives in the repository: copy `server-config.example.json`.
  */
 export interface ServerConfig {
-  /** Keys member keys (HMAC). Required; at least 16 characters; never change it casually. */
+  /**
+   * Keys member keys (HMAC). Required; at least 128 bits of entropy (`secret-strength.ts`), never
+   * the example's placeholder; never change it casually.
+   */
   memberKeySalt: string
   /** The mini program's AppSecret, for code2Session on the legacy encryptedData path. */
   appSecret: string | null
@@ -41,14 +46,26 @@ function pick(env: Environment, file: Record<string, unknown>, key: keyof Server
   return typeof fromFile === 'string' && fromFile !== '' ? fromFile : null
 }
 
+/** Where a secret came from, for the message: the environment variable or the file's key. */
+export function secretSource(env: Environment, dir: string, envVar: string, key: string): string {
+  const fromEnv = env[envVar]
+  return fromEnv !== undefined && fromEnv !== ''
+    ? `The environment variable ${envVar}`
+    : `${key} in ${join(dir, CONFIG_FILE)}`
+}
+
 export function loadServerConfig(dir: string, env: Environment = process.env): ServerConfig {
   const file = readFile(dir)
   const memberKeySalt = pick(env, file, 'memberKeySalt')
-  if (memberKeySalt === null || memberKeySalt.length < 16) {
+  if (memberKeySalt === null) {
     throw new Error(
       `${ENV_VARS.memberKeySalt} (or memberKeySalt in ${CONFIG_FILE}) must be set to a secret ` +
-        'of at least 16 characters',
+        'of at least 128 bits',
     )
+  }
+  const weak = weakSecretReason(memberKeySalt)
+  if (weak !== null) {
+    throw new Error(`${secretSource(env, dir, ENV_VARS.memberKeySalt, 'memberKeySalt')} ${weak}`)
   }
   return {
     memberKeySalt,

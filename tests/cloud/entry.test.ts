@@ -101,13 +101,16 @@ describe('server config', () => {
   it('reads server-config.json and lets environment variables win', () => {
     writeFileSync(
       join(dir, 'server-config.json'),
-      JSON.stringify({ memberKeySalt: 'file-salt-0123456789', appSecret: 'file-secret' }),
+      JSON.stringify({
+        memberKeySalt: 'Hk3-vQ9_zT2mW7pLx4RcN8yB6fJ1sD5a',
+        appSecret: 'file-secret',
+      }),
     )
 
     const config = loadServerConfig(dir, { LEADERBOARD_APP_SECRET: 'env-secret' })
 
     expect(config).toEqual({
-      memberKeySalt: 'file-salt-0123456789',
+      memberKeySalt: 'Hk3-vQ9_zT2mW7pLx4RcN8yB6fJ1sD5a',
       appSecret: 'env-secret',
       collectionPrefix: 'lb_',
     })
