@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
+import { normalizeDisplayName } from '../../src/core/display-name'
 import { CallFunctionError } from '../wechat/function-runtime'
 import type { LocalBackend } from '../wechat/local-backend'
 import { StandInError, type WeChatStandIn } from '../wechat/stand-in'
@@ -52,14 +53,29 @@ export interface RouteContext {
 }
 
 /**
- * Phone sessions, like real ones: every launch of the app (a card tap, the recent list) signs the
- * member in afresh with a new token that replaces the member's previous one, and a token expires
- * `PHONE_SESSION_TTL_MS` after it was issued. `rotate` returns once the token is stored.
+ * Phone sessions, like real ones: a token expires `PHONE_SESSION_TTL_MS` after it was issued,
+ * and the next launch of the app (a card tap, the recent list) then signs the member in with a
+ * fresh token that replaces the expired one. `rotate` returns once the token is stored.
  */
 export interface PhoneSessions {
   /** The member a live token signs in; undefined for an unknown, replaced or expired one. */
   openidOf(token: string): string | undefined
+  /** The member's live token, or a fresh one replacing an expired one. */
   rotate(openid: string): string
+}
+
+/** Member and group names go through the nickname rule (`src/core/display-name.ts`). */
+const SIM_NAME_MAX_LENGTH = 40
+
+function displayName(raw: string, field: string): string {
+  const result = normalizeDisplayName(raw, SIM_NAME_MAX_LENGTH)
+  if (result.ok) return result.name
+  const why = {
+    control: 'must not contain control characters',
+    blank: 'must have a visible character',
+    tooLong: `must be at most ${SIM_NAME_MAX_LENGTH} characters`,
+  } as const
+  throw new HttpError(400, 'BAD_REQUEST', `${field} ${why[result.problem]}`)
 }
 
 type Handler = (
@@ -95,7 +111,7 @@ export function createApiRoutes(context: RouteContext) {
     }
   }
 
-  /** A fresh session per launch; kept across restarts so an open phone stays signed in. */
+  /** The member's session; kept across restarts so an open phone stays signed in. */
   const sessionFor = (openid: string): string => sessions.rotate(openid)
 
   const caller = (request: IncomingMessage): string => {
@@ -168,7 +184,7 @@ export function createApiRoutes(context: RouteContext) {
 
     'POST /api/sim/members': async (request, response) => {
       const body = await readJsonObject(request)
-      const label = stringField(body, 'label', 40).trim()
+      const label = displayName(stringField(body, 'label', 256), 'label')
       const user = standIn.createUser(appid, { label })
       changed()
       await reply(response, 201, { openid: user.openid, label })
@@ -176,7 +192,7 @@ export function createApiRoutes(context: RouteContext) {
 
     'POST /api/sim/groups': async (request, response) => {
       const body = await readJsonObject(request)
-      const name = stringField(body, 'name', 40).trim()
+      const name = displayName(stringField(body, 'name', 256), 'name')
       const members = Array.isArray(body.members) ? body.members : []
       const openids = members.map((m) => requireMember(String(m)))
       const group = standIn.createGroup(appid, { name, members: openids })

@@ -60,6 +60,10 @@ export function setSecurityHeaders(
       `script-src ${scripts}`,
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
+      // The profile page reads the picked avatar through its blob: URL before uploading it.
+      "connect-src 'self' blob:",
+      // Taro's H5 components embed their icon font as a data: URL.
+      "font-src 'self' data:",
       "object-src 'none'",
       "base-uri 'self'",
       `frame-ancestors ${framable ? "'self'" : "'none'"}`,

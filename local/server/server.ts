@@ -141,8 +141,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return openid !== undefined && sessionExpiresAt(token) > clock() ? openid : undefined
     },
     rotate(openid) {
-      const token = newSessionToken(clock() + PHONE_SESSION_TTL_MS)
       const previous = tokenOfOpenid.get(openid)
+      // A running app keeps its session across hot starts (the simulator passes no new token to
+      // it), so a live token is reused; an expired one is replaced by a fresh one.
+      if (previous !== undefined && sessionExpiresAt(previous) > clock()) return previous
+      const token = newSessionToken(clock() + PHONE_SESSION_TTL_MS)
       stateStore.replaceSession(previous ?? null, token, openid)
       if (previous !== undefined) tokens.delete(previous)
       tokens.set(token, openid)
