@@ -47,22 +47,28 @@ async function launch(openid: string): Promise<string> {
 
 describe('row 6: prototype keys are unknown keys', () => {
   it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString', 'valueOf'])(
-    'answers Bearer %s with 401, and the simulator API names no Object function',
+    'treats %s as an unknown session, member, card and chat',
     async (key) => {
+      const { body } = await post('/api/sim/members', { label: `Prober ${key.length}` }, sim())
+      const member = String(body.openid)
+
       const cloud = await post(
         '/api/cloud/leaderboard',
         { action: 'getProfile' },
         { authorization: `Bearer ${key}` },
       )
       const asMember = await post('/api/sim/launch', { as: key }, sim())
-      const card = await post('/api/sim/open-card', { as: key, cardId: key }, sim())
+      const card = await post('/api/sim/open-card', { as: member, cardId: key }, sim())
+      const share = await post('/api/sim/share', { as: member, target: { chatId: key } }, sim())
+      const join = await post('/api/sim/group-members', { chatId: key, openid: member }, sim())
 
-      expect(cloud.status).toBe(401)
-      expect(cloud.body.error).toBe('NO_SESSION')
-      expect(asMember.status).toBe(404)
-      expect(card.status).toBe(404)
-      for (const answer of [cloud, asMember, card]) {
-        expect(JSON.stringify(answer.body)).not.toMatch(/function|native code|Object\(\)/)
+      expect([cloud.status, cloud.body.error]).toEqual([401, 'NO_SESSION'])
+      expect([asMember.status, asMember.body.error]).toEqual([404, 'UNKNOWN_MEMBER'])
+      expect([card.status, card.body.error]).toEqual([404, 'UNKNOWN_CARD'])
+      expect([share.status, share.body.error]).toEqual([404, 'UNKNOWN_CHAT'])
+      expect([join.status, join.body.error]).toEqual([404, 'UNKNOWN_CHAT'])
+      for (const answer of [cloud, asMember, card, share, join]) {
+        expect(JSON.stringify(answer.body)).not.toMatch(/function|native code|undefined/)
       }
     },
   )
