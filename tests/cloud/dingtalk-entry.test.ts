@@ -357,6 +357,25 @@ describe('DingTalk entry: membership', () => {
     const seen = await w.post('/leaderboard', { action: 'getRanking', groupId }, other)
     expect(rows(seen)).toHaveLength(11)
   })
+
+  test('the roster, not the 30-day proof age of WeChat cards, decides (issue 13)', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      await w.login('u03'),
+    )
+    const groupId = (entered.data?.ranking as { groupId: string }).groupId
+
+    w.advance(31 * 24 * 60 * 60_000)
+    const token = await w.login('u03') // sessions last 2 h
+    const ranking = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+    const groups = await w.post('/leaderboard', { action: 'listMyGroups' }, token)
+
+    expect(ranking.ok).toBe(true)
+    expect(groups.data?.groups).toEqual([expect.not.objectContaining({ proofExpired: true })])
+  })
 })
 
 describe('DingTalk entry: bad input is a typed error and writes nothing', () => {
