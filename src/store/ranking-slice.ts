@@ -129,6 +129,16 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
         get().showNoGroup('foreign-group')
         return null
       }
+      if (result.error.code === 'PROOF_EXPIRED') {
+        // Membership must be proven again: no saved rows, only the way back (the group's card).
+        set({
+          ...initialRanking,
+          period,
+          rankingStatus: 'error',
+          rankingError: errorText(result.error),
+        })
+        return null
+      }
       // The one "show the saved ranking as stale" rule: the rows on screen when they are this
       // list's, else the rows saved for it, else nothing — and the status says which.
       const current = get().ranking
