@@ -25,9 +25,11 @@ import type { ActionDeps } from '../cloudfunctions/core/deps'
 import { memberKey } from '../cloudfunctions/core/member-key'
 import { periodKeys } from '../cloudfunctions/core/periods'
 import type { CallerContext, WeChatOpenApi } from '../cloudfunctions/core/ports'
+import { DEFAULT_RATE_LIMITS } from '../cloudfunctions/core/rate-limit'
 import { handle } from '../cloudfunctions/core/router'
 import type { MembershipRecord } from '../cloudfunctions/core/store'
 import { ROUND_DURATION_MS } from '../src/core/contract'
+import { evenTapTimeline } from '../src/core/tap-timeline'
 import { measureRoundTrips, roundTripTable } from '../tests/cloud/support/round-trip-scenarios'
 
 const QUICK = process.argv.includes('--quick')
@@ -69,7 +71,8 @@ function* memberships(): Generator<MembershipRecord> {
     const id = groupId(g)
     for (let i = 0; i < groupSize(g); i++) {
       const openid = openidOf(memberOf(g, i))
-      yield { groupId: id, openid, memberKey: memberKey(SALT, id, openid), joinedAt: T0 - 1e9 }
+      const joinedAt = T0 - 1e9
+      yield { groupId: id, openid, memberKey: memberKey(SALT, id, openid), joinedAt, provenAt: T0 }
     }
   }
 }
@@ -164,6 +167,10 @@ async function main(): Promise<void> {
     ...(process.argv.includes('--no-notices')
       ? {}
       : { noticeTemplates: { overtaken: 'tmpl-overtaken', weekly: 'tmpl-weekly' } }),
+    // Throughput, not limits: every call still takes its rate-limit step, never refused.
+    rateLimits: Object.fromEntries(
+      Object.keys(DEFAULT_RATE_LIMITS).map((bucket) => [bucket, { limit: 1e9, windowMs: 60_000 }]),
+    ),
   }
   const caller = (openid: string): CallerContext => ({
     openid,
@@ -254,6 +261,9 @@ async function main(): Promise<void> {
       }),
     )
     now += ROUND_DURATION_MS
+    const timelines = Array.from({ length: 201 }, (_, score) =>
+      evenTapTimeline(score, ROUND_DURATION_MS),
+    )
     results.push(
       await measure('submitScore', submissions, (i) =>
         handle(
@@ -262,6 +272,7 @@ async function main(): Promise<void> {
             roundToken: tokens[i],
             score: hash(i) % 201,
             requestId: `bench-request-${i}`,
+            taps: timelines[hash(i) % 201],
           },
           caller(players[i]!),
           deps,

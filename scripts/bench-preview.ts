@@ -23,6 +23,7 @@ import { startLocalServer } from '../local/server/server'
 import type { SimOpenResult } from '../local/server/simulator/api-types'
 import { createCloudId } from '../local/wechat/cloud-id'
 import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../src/core/contract'
+import { evenTapTimeline } from '../src/core/tap-timeline'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5
@@ -54,6 +55,7 @@ async function run(): Promise<RunResult> {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        'x-simulator-token': server.simulatorToken,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: JSON.stringify(body),
@@ -128,6 +130,7 @@ async function run(): Promise<RunResult> {
         roundToken,
         score: 50,
         requestId: `bench-${roundToken.slice(0, 16)}`,
+        taps: evenTapTimeline(50, ROUND_DURATION_MS),
       })
     })
     const burstMs = performance.now() - burstStarted

@@ -239,8 +239,8 @@ async function main(): Promise<void> {
   console.log(`
   Group leaderboard, running locally (ready in ${seconds} s)
 
-    simulator   ${server.url}
-    DingTalk    ${server.url}dingtalk  (the same app in a DingTalk group)
+    simulator   ${server.simulatorUrl}
+    DingTalk    ${server.url}dingtalk  (the same app in a DingTalk group; open the simulator link first)
     H5 app      opened inside the simulator's phones, one per member (alone it has no member)
     data        ${options.dataDir}  (start over: ${resetCommand(options)})
 

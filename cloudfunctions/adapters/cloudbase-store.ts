@@ -15,6 +15,7 @@ import {
   keysetTerms,
   type LeaderboardStore,
   type MembershipRecord,
+  type NewMembership,
   type NewRound,
   type NoticeOutcome,
   type NoticePayload,
@@ -98,6 +99,7 @@ export interface CloudCommand {
   inc(amount: number): unknown
   set(value: unknown): unknown
   pull(condition: unknown): unknown
+  exists(present: boolean): unknown
   aggregate: CloudAggregateCommand
 }
 
@@ -146,7 +148,6 @@ export function isDuplicateKeyError(error: unknown): boolean {
 
 const membershipId = (groupId: string, openid: string) => `${groupId}:${openid}`
 const bestId = (openid: string, periodKey: string) => `${openid}:${periodKey}`
-const rateLimitId = (openid: string, bucket: string) => `${openid}:${bucket}`
 
 /** A mongo sort spec of the ranking order, rendered from the one definition in core. */
 const RANK_SORT = Object.fromEntries(
@@ -159,6 +160,20 @@ function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = []
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
   return chunks
+}
+
+/** One bucket's field of a player's rate-limit document. */
+interface BucketWindow {
+  windowStart: number
+  hits: number
+  startedBy: string
+}
+
+function bucketWindow(doc: CloudDoc | undefined, bucket: string): BucketWindow | null {
+  const value = doc && Object.hasOwn(doc, bucket) ? doc[bucket] : undefined
+  if (typeof value !== 'object' || value === null) return null
+  const fields = value as Record<string, unknown>
+  return { windowStart: num(fields, 'windowStart'), hits: num(fields, 'hits'), startedBy: '' }
 }
 
 function str(doc: Record<string, unknown>, key: string): string {
@@ -184,6 +199,8 @@ function toMembership(doc: Record<string, unknown>): MembershipRecord {
     openid: str(doc, 'openid'),
     memberKey: str(doc, 'memberKey'),
     joinedAt: num(doc, 'joinedAt'),
+    // Documents from before proofs were kept: proven when they joined.
+    provenAt: typeof doc.provenAt === 'number' ? doc.provenAt : num(doc, 'joinedAt'),
   }
 }
 
@@ -342,15 +359,26 @@ export class CloudbaseStore implements LeaderboardStore {
       })
   }
 
-  async joinGroup(membership: MembershipRecord): Promise<JoinResult> {
+  /**
+   * The proof rides on the membership document. Both requests go out together (one step): the
+   * conditional update moves an existing membership's `provenAt` forward (it matches nothing
+   * when there is none yet, or when a later proof is already stored), and the add creates a
+   * missing one (a duplicate `_id` means it existed).
+   */
+  async joinGroup(membership: NewMembership): Promise<JoinResult> {
     const { groupId, openid } = membership
+    const provenAt = membership.provenAt ?? membership.joinedAt
+    const _id = membershipId(groupId, openid)
     // Nothing to seed: rankings read the player's bests through the join.
-    return {
-      joined: await this.addIfAbsent('memberships', {
-        _id: membershipId(groupId, openid),
-        ...membership,
-      }),
-    }
+    const [, joined] = await Promise.all([
+      this.col('memberships')
+        .where(
+          this._.and([{ _id }, this._.or([{ provenAt: this._.lt(provenAt) }, { provenAt: null }])]),
+        )
+        .update({ data: { provenAt } }),
+      this.addIfAbsent('memberships', { _id, ...membership, provenAt }),
+    ])
+    return { joined }
   }
 
   async leaveGroup(groupId: string, openid: string): Promise<boolean> {
@@ -745,49 +773,71 @@ export class CloudbaseStore implements LeaderboardStore {
   }
 
   /**
-   * One document per (player, bucket) holding the current window and its hits. A hit sends two
-   * conditional updates together: A counts it in the current window while below the limit; B
-   * starts a new window (hits = 1) when the stored one is older, tagging it with this call's
-   * nonce so that A, if the server applies it after B, does not count the same hit twice.
-   * Neither matching means: no document yet (add it), the window is full, or a concurrent call
-   * started the window first (re-read and retry).
+   * One document per player (`_id` = openid) with one field per bucket holding its current
+   * window and hits, so that a player's first hit of a bucket finds the document already there
+   * (any earlier call created it). A hit sends two conditional updates together: A counts it in
+   * the bucket's current window while below the limit; B starts a new window (hits = 1) when the
+   * stored one is older or absent, tagging it with this call's nonce so that A, if the server
+   * applies it after B, does not count the same hit twice. Neither matching means: no document
+   * yet (add it), the window is full, or a concurrent call started the window first (re-read
+   * and retry). With the `new-window` hint, B goes out alone first: one request when it holds.
    */
   async takeRateLimit(hit: RateLimitHit): Promise<boolean> {
     if (hit.limit < 1) return false
     const _ = this._
     const { openid, bucket, windowStart, limit } = hit
-    const id = rateLimitId(openid, bucket)
+    const field = (name: keyof BucketWindow) => `${bucket}.${name}`
     const nonce = randomBytes(9).toString('base64url')
     const limits = this.col('rateLimits')
+    const window: BucketWindow = { windowStart, hits: 1, startedBy: nonce }
+    const count = () =>
+      limits
+        .where({
+          _id: openid,
+          [field('windowStart')]: windowStart,
+          [field('hits')]: _.lt(limit),
+          [field('startedBy')]: _.neq(nonce),
+        })
+        .update({ data: { [field('hits')]: _.inc(1) } })
+    const start = () =>
+      limits
+        .where(
+          _.and([
+            { _id: openid },
+            _.or([
+              { [field('windowStart')]: _.lt(windowStart) },
+              { [field('windowStart')]: _.exists(false) },
+            ]),
+          ]),
+        )
+        // _.set replaces the bucket's field as a whole (a plain object would be merged).
+        .update({ data: { [bucket]: _.set(window) } })
+    const fresh = { _id: openid, openid, [bucket]: window }
+    if (hit.expect === 'new-window') {
+      if ((await start()).stats.updated > 0) return true
+      const [counted, created] = await Promise.all([count(), this.addIfAbsent('rateLimits', fresh)])
+      if (counted.stats.updated > 0 || created) return true
+    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const [counted, started] = await Promise.all([
-        limits
-          .where({ _id: id, windowStart, hits: _.lt(limit), startedBy: _.neq(nonce) })
-          .update({ data: { hits: _.inc(1) } }),
-        limits
-          .where({ _id: id, windowStart: _.lt(windowStart) })
-          .update({ data: { windowStart, hits: 1, startedBy: nonce } }),
-      ])
+      const [counted, started] = await Promise.all([count(), start()])
       if (counted.stats.updated + started.stats.updated > 0) return true
       // A player's first hit ever finds no document: create it before reading anything.
-      const fresh = { _id: id, openid, bucket, windowStart, hits: 1, startedBy: nonce }
       if (await this.addIfAbsent('rateLimits', fresh)) return true
-      const doc = await this.byId('rateLimits', id)
-      if (!doc) continue
-      if (num(doc, 'windowStart') > windowStart) return false // another instance's clock is ahead
-      if (num(doc, 'windowStart') === windowStart && num(doc, 'hits') >= limit) return false
+      const stored = bucketWindow(await this.byId('rateLimits', openid), bucket)
+      if (!stored) continue
+      if (stored.windowStart > windowStart) return false // another instance's clock is ahead
+      if (stored.windowStart === windowStart && stored.hits >= limit) return false
     }
-    throw new Error(`Could not count rate limit ${id}: too much contention`)
+    throw new Error(`Could not count rate limit ${openid}.${bucket}: too much contention`)
   }
 
   async peekRateLimit(hit: RateLimitHit): Promise<boolean> {
     if (hit.limit < 1) return false
-    const doc = await this.byId('rateLimits', rateLimitId(hit.openid, hit.bucket))
-    if (!doc) return true
-    const windowStart = num(doc, 'windowStart')
+    const stored = bucketWindow(await this.byId('rateLimits', hit.openid), hit.bucket)
+    if (!stored) return true
     return (
-      windowStart < hit.windowStart ||
-      (windowStart === hit.windowStart && num(doc, 'hits') < hit.limit)
+      stored.windowStart < hit.windowStart ||
+      (stored.windowStart === hit.windowStart && stored.hits < hit.limit)
     )
   }
 
@@ -1034,9 +1084,10 @@ export class CloudbaseStore implements LeaderboardStore {
     const keyRange = (prefix: string, before: string) =>
       _.and([{ periodKey: _.gt(prefix) }, { periodKey: _.lt(before) }])
     // Independent collections: all at once. Each is a multi-document remove (one request).
-    const [rounds, rateLimits, dayBests, weekBests, notices, history, jobs] = await Promise.all([
+    // Rate limits need no pruning here: one document per player holds a field per action, each
+    // overwritten when its next window starts, so they stay one per player (deleteMyData removes it).
+    const [rounds, dayBests, weekBests, notices, history, jobs] = await Promise.all([
       removed(this.col('rounds').where({ expiresAt: _.lt(cutoffs.roundsExpiredBefore) })),
-      removed(this.col('rateLimits').where({ windowStart: _.lt(cutoffs.rateWindowsBefore) })),
       removed(this.col('bests').where(keyRange('d:', cutoffs.dayKeyBefore))),
       removed(this.col('bests').where(keyRange('w:', cutoffs.weekKeyBefore))),
       removed(
@@ -1050,7 +1101,7 @@ export class CloudbaseStore implements LeaderboardStore {
     ])
     return {
       rounds,
-      rate_limits: rateLimits,
+      rate_limits: 0,
       day_bests: dayBests,
       week_bests: weekBests,
       notices,

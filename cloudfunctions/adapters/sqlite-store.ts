@@ -13,6 +13,7 @@ import {
   keysetTerms,
   type LeaderboardStore,
   type MembershipRecord,
+  type NewMembership,
   type NewRound,
   type NoticeOutcome,
   type NoticePayload,
@@ -155,6 +156,16 @@ const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
         updated_at INTEGER NOT NULL
       ) WITHOUT ROWID;
     `),
+  // Membership ages out (issue 13): the time of the member's last verified proof. Memberships
+  // from before count as proven when they joined.
+  (db) => {
+    const columns = db.pragma('table_info(memberships)') as Array<{ name: string }>
+    if (columns.some((column) => column.name === 'proven_at')) return
+    db.exec(`
+      ALTER TABLE memberships ADD COLUMN proven_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE memberships SET proven_at = joined_at;
+    `)
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -166,7 +177,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number
   /** Page cache per connection; default 64 MB. */
   cacheSizeMb?: number
-  /** Memory-mapped read window; default 256 MB (0 turns it off). */
+  /** Memory-mapped read window; default 0 (off: see the constructor). */
   mmapSizeMb?: number
   /** WAL pages between automatic checkpoints; default 10,000 (SQLite's own default is 1,000). */
   walAutocheckpointPages?: number
@@ -175,8 +186,26 @@ export interface SqliteStoreOptions {
 /** Rows for `bulkSeed`; iterables so a million rows never sit in one array. */
 export interface BulkSeed {
   profiles?: Iterable<{ openid: string; nickname: string | null; avatarUrl: string | null }>
-  memberships?: Iterable<MembershipRecord>
+  memberships?: Iterable<NewMembership>
   bests?: Iterable<{ openid: string; periodKey: string; score: number; achievedAt: number }>
+}
+
+interface MembershipRow {
+  group_id: string
+  openid: string
+  member_key: string
+  joined_at: number
+  proven_at: number
+}
+
+function toMembership(row: MembershipRow): MembershipRecord {
+  return {
+    groupId: row.group_id,
+    openid: row.openid,
+    memberKey: row.member_key,
+    joinedAt: row.joined_at,
+    provenAt: row.proven_at,
+  }
 }
 
 type Order<K extends string> = ReadonlyArray<{ key: K; direction: 'asc' | 'desc' }>
@@ -378,9 +407,13 @@ export class SqliteStore implements LeaderboardStore {
     // out of the 99th percentile (the WAL file then peaks near 40 MB).
     this.db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? 10_000}`)
     // Rankings touch pages all over the file; the default 2 MB cache turns every lookup into a
-    // read syscall. A larger cache plus memory-mapped reads keep hot pages in process.
+    // read syscall. A larger cache keeps hot pages in process.
     this.db.pragma(`cache_size = -${(options.cacheSizeMb ?? 64) * 1024}`)
-    this.db.pragma(`mmap_size = ${(options.mmapSizeMb ?? 256) * 1024 * 1024}`)
+    // Memory-mapped reads were on (256 MB) while reads wrote nothing. Since every call counts a
+    // rate-limit hit (issue 13), each read interleaves with a commit, and with mmap on that cost
+    // getRanking 40-70 % of its throughput (p50 0.52 -> 0.85 ms); with mmap off it is back to
+    // where it was (bench:cloud --quick, cloudfunctions/README.md).
+    this.db.pragma(`mmap_size = ${(options.mmapSizeMb ?? 0) * 1024 * 1024}`)
     migrate(this.db)
     this.sql = this.prepare(this.db)
   }
@@ -388,15 +421,20 @@ export class SqliteStore implements LeaderboardStore {
   private prepare(db: Db) {
     return {
       insertMembership: db.prepare(
-        `INSERT INTO memberships (group_id, openid, member_key, joined_at)
-         VALUES (@groupId, @openid, @memberKey, @joinedAt) ON CONFLICT DO NOTHING`,
+        `INSERT INTO memberships (group_id, openid, member_key, joined_at, proven_at)
+         VALUES (@groupId, @openid, @memberKey, @joinedAt, @provenAt) ON CONFLICT DO NOTHING`,
+      ),
+      // A proof only ever moves forward (two card taps may arrive out of order).
+      refreshProof: db.prepare(
+        `UPDATE memberships SET proven_at = @provenAt
+         WHERE group_id = @groupId AND openid = @openid AND proven_at < @provenAt`,
       ),
       getMembership: db.prepare(
-        `SELECT group_id, openid, member_key, joined_at FROM memberships
+        `SELECT group_id, openid, member_key, joined_at, proven_at FROM memberships
          WHERE group_id = ? AND openid = ?`,
       ),
       listMemberships: db.prepare(
-        `SELECT group_id, openid, member_key, joined_at FROM memberships
+        `SELECT group_id, openid, member_key, joined_at, proven_at FROM memberships
          WHERE openid = ? ORDER BY joined_at, group_id`,
       ),
       countMembers: db.prepare(`SELECT count(*) AS n FROM memberships WHERE group_id = ?`),
@@ -592,22 +630,20 @@ export class SqliteStore implements LeaderboardStore {
   }
 
   private membership(groupId: string, openid: string): MembershipRecord | null {
-    const row = this.sql.getMembership.get(groupId, openid) as
-      | { group_id: string; openid: string; member_key: string; joined_at: number }
-      | undefined
-    return row
-      ? {
-          groupId: row.group_id,
-          openid: row.openid,
-          memberKey: row.member_key,
-          joinedAt: row.joined_at,
-        }
-      : null
+    const row = this.sql.getMembership.get(groupId, openid) as MembershipRow | undefined
+    return row ? toMembership(row) : null
   }
 
-  async joinGroup(membership: MembershipRecord): Promise<JoinResult> {
+  async joinGroup(membership: NewMembership): Promise<JoinResult> {
     // Nothing to seed: rankings read the player's bests through the join.
-    return { joined: this.sql.insertMembership.run(membership).changes === 1 }
+    const row = { ...membership, provenAt: membership.provenAt ?? membership.joinedAt }
+    return this.db
+      .transaction(() => {
+        if (this.sql.insertMembership.run(row).changes === 1) return { joined: true }
+        this.sql.refreshProof.run(row)
+        return { joined: false }
+      })
+      .immediate()
   }
 
   async leaveGroup(groupId: string, openid: string): Promise<boolean> {
@@ -619,18 +655,7 @@ export class SqliteStore implements LeaderboardStore {
   }
 
   async listMemberships(openid: string): Promise<MembershipRecord[]> {
-    const rows = this.sql.listMemberships.all(openid) as Array<{
-      group_id: string
-      openid: string
-      member_key: string
-      joined_at: number
-    }>
-    return rows.map((row) => ({
-      groupId: row.group_id,
-      openid: row.openid,
-      memberKey: row.member_key,
-      joinedAt: row.joined_at,
-    }))
+    return (this.sql.listMemberships.all(openid) as MembershipRow[]).map(toMembership)
   }
 
   async countMembers(groupId: string): Promise<number> {
@@ -663,15 +688,10 @@ export class SqliteStore implements LeaderboardStore {
     // One read transaction, so every group is read at the same snapshot.
     return this.db.transaction(() =>
       this.sql.listMemberships.all(openid).map((raw): GroupStanding => {
-        const row = raw as { group_id: string; member_key: string; joined_at: number }
+        const row = raw as MembershipRow
         const mine = this.entry(row.group_id, periodKey, openid)
         return {
-          membership: {
-            groupId: row.group_id,
-            openid,
-            memberKey: row.member_key,
-            joinedAt: row.joined_at,
-          },
+          membership: toMembership(row),
           memberCount: this.memberCount(row.group_id),
           mine,
           ahead: mine ? this.ahead(row.group_id, periodKey, mine) : null,
@@ -1033,8 +1053,8 @@ export class SqliteStore implements LeaderboardStore {
        VALUES (@openid, @nickname, @avatarUrl, 0)`,
     )
     const insertMembership = this.db.prepare(
-      `INSERT OR IGNORE INTO memberships (group_id, openid, member_key, joined_at)
-       VALUES (@groupId, @openid, @memberKey, @joinedAt)`,
+      `INSERT OR IGNORE INTO memberships (group_id, openid, member_key, joined_at, proven_at)
+       VALUES (@groupId, @openid, @memberKey, @joinedAt, @provenAt)`,
     )
     const insertBest = this.db.prepare(
       `INSERT OR REPLACE INTO bests (openid, period_key, score, achieved_at)
@@ -1056,7 +1076,9 @@ export class SqliteStore implements LeaderboardStore {
       if (batch.length > 0) flush(batch)
     }
     batched(seed.profiles, (row) => insertProfile.run(row))
-    batched(seed.memberships, (row) => insertMembership.run(row))
+    batched(seed.memberships, (row) =>
+      insertMembership.run({ ...row, provenAt: row.provenAt ?? row.joinedAt }),
+    )
     batched(seed.bests, (row) => insertBest.run(row))
   }
 

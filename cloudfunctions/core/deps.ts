@@ -24,6 +24,11 @@ export interface ActionDeps {
    * credit is recorded and no notice is queued.
    */
   noticeTemplates?: NoticeTemplates
+  /**
+   * How old a member's last proof (opening the group's card) may be for the group to be read;
+   * default `PROOF_MAX_AGE_MS` (30 days), null: no age rule (DingTalk, roster-checked instead).
+   */
+  proofMaxAgeMs?: number | null
 }
 
 /** A caller whose context carries an openid; every action requires one. */

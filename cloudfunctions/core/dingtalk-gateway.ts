@@ -43,6 +43,7 @@ import {
 import { memberKey } from './member-key'
 import { periodKeys } from './periods'
 import { loadRankingPage, parseRankingWindow } from './ranking'
+import { limitCall } from './rate-limit'
 import { handle } from './router'
 import type { RankPosition } from './store'
 import {
@@ -141,7 +142,8 @@ export async function handleDingTalk(
   try {
     return { status: 200, body: await route(request, deps) }
   } catch (error) {
-    if (error instanceof Failure) return { status: 200, body: fail(error.code, error.message) }
+    if (error instanceof Failure)
+      return { status: 200, body: fail(error.code, error.message, error.retryAfterMs) }
     if (error instanceof DingTalkApiError) {
       deps.actions.logger.error(`dingtalk: ${request.path}`, error.message)
       return { status: 200, body: fail(FAILURE_CODE[error.kind], FAILURE_MESSAGE[error.kind]) }
@@ -417,9 +419,14 @@ async function withRoster(
 async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
   const { groupId, read } = await resolveClaim(ownField(input, 'dingtalk'), deps)
   const { period, pageSize } = parseRankingWindow(input)
-  const roster = await memberRoster(groupId, read, caller, deps)
-  if (read.kind === 'chat') (deps.cache ??= createDingTalkCache()).readers.set(groupId, read)
   const { store, clock, memberKeySalt } = deps.actions
+  // The rate-limit hit goes out beside the roster read; nothing is written before both are back.
+  const [roster, admit] = await Promise.all([
+    memberRoster(groupId, read, caller, deps),
+    limitCall(deps.actions, caller.openid, 'enterGroup', clock.now()),
+  ])
+  admit()
+  if (read.kind === 'chat') (deps.cache ??= createDingTalkCache()).readers.set(groupId, read)
   const now = clock.now()
   const keys = periodKeys(now)
   const { joined } = await store.joinGroup({
@@ -427,6 +434,7 @@ async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
     openid: caller.openid,
     memberKey: memberKey(memberKeySalt, groupId, caller.openid),
     joinedAt: now,
+    provenAt: now,
   })
   const [page, profile] = await Promise.all([
     loadRankingPage(deps.actions, {
@@ -449,16 +457,18 @@ async function call(request: DingTalkRequest, deps: DingTalkDeps): Promise<Envel
   const action = ownField(input, 'action')
   if (action === 'enterGroup') return enterGroup(input, caller, deps)
   const routerCaller = { openid: caller.openid, appid: deps.appKey, unionid: null, env: null }
-  if (action !== 'getRanking') return handle(input, routerCaller, deps.actions)
+  // No proof age on DingTalk: membership is not proven once by a card but re-checked against the
+  // group's roster (at most ROSTER_MAX_AGE_MS old) before every ranking read below, so a member
+  // removed from the group is refused within minutes, not after the 30-day proof age.
+  const actions = { ...deps.actions, proofMaxAgeMs: null }
+  if (action !== 'getRanking') return handle(input, routerCaller, actions)
 
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
   const ref = await rosterSource(groupId, input, deps)
   // Not a DingTalk group id: the router answers (NOT_GROUP_MEMBER: DingTalk users join no other).
-  if (ref === null) return handle(input, routerCaller, deps.actions)
+  if (ref === null) return handle(input, routerCaller, actions)
   const roster = await memberRoster(groupId, ref, caller, deps)
-  const answer = (await handle(input, routerCaller, deps.actions)) as Envelope<
-    ActionOutput<ActionName>
-  >
+  const answer = (await handle(input, routerCaller, actions)) as Envelope<ActionOutput<ActionName>>
   if (!answer.ok) return answer
   const page = answer.data as RankingPage
   const { period } = parseRankingWindow(input)

@@ -71,7 +71,7 @@ export async function handle(
     const handler = ACTION_HANDLERS[action] as Action<ActionOutput<ActionName>>
     return ok(await handler(input, who, deps))
   } catch (error) {
-    if (error instanceof Failure) return fail(error.code, error.message)
+    if (error instanceof Failure) return fail(error.code, error.message, error.retryAfterMs)
     try {
       deps.logger.error(`leaderboard: ${String(action)} failed unexpectedly`, error)
     } catch {

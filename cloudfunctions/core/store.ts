@@ -17,8 +17,12 @@ import type { PeriodKeys } from './periods'
  * different documents, so a backend with per-call round trips answers them in one step.
  */
 export interface LeaderboardStore {
-  /** Binds a member idempotently. `joined` is true only for the call that created the membership. */
-  joinGroup(membership: MembershipRecord): Promise<JoinResult>
+  /**
+   * Binds a member idempotently and records the proof: an existing membership keeps its
+   * `joinedAt` and member key, and its `provenAt` moves up to the one given (never back).
+   * `joined` is true only for the call that created the membership.
+   */
+  joinGroup(membership: NewMembership): Promise<JoinResult>
   /** Removes the membership (and so the player from that group's rankings); false when none. */
   leaveGroup(groupId: string, openid: string): Promise<boolean>
   getMembership(groupId: string, openid: string): Promise<MembershipRecord | null>
@@ -208,7 +212,15 @@ export interface MembershipRecord {
   openid: string
   memberKey: string
   joinedAt: number
+  /**
+   * When the member last proved membership (enterGroup with a verified CloudID or open data).
+   * Memberships stored before proofs were kept read as proven when they joined.
+   */
+  provenAt: number
 }
+
+/** A membership to bind; without `provenAt` the join itself counts as the proof. */
+export type NewMembership = Omit<MembershipRecord, 'provenAt'> & { provenAt?: number }
 
 export interface JoinResult {
   joined: boolean
@@ -292,6 +304,11 @@ export interface RateLimitHit {
   bucket: string
   windowStart: number
   limit: number
+  /**
+   * A hint for backends that pay per request: the caller expects this to be the bucket's first
+   * hit in its window (a rarely called action). Never changes the outcome.
+   */
+  expect?: 'new-window'
 }
 
 /**

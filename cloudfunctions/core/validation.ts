@@ -2,15 +2,21 @@ import type { ErrorCode } from '../../src/core/contract'
 
 /**
  * A typed, expected failure of an action. Thrown only before anything is written (parsing,
- * authorization, rule checks) and turned into an error envelope by the router.
+ * authorization, rule checks) — the per-user counters of rate limits and implausible rounds
+ * aside — and turned into an error envelope by the router.
  */
 export class Failure extends Error {
+  /** With RATE_LIMITED: when the caller may try again (sent as `error.retryAfterMs`). */
+  readonly retryAfterMs?: number
+
   constructor(
     readonly code: ErrorCode,
     message: string,
+    extra: { retryAfterMs?: number } = {},
   ) {
     super(message)
     this.name = 'Failure'
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs
   }
 }
 

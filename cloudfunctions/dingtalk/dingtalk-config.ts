@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { CONFIG_FILE, loadServerConfig, type ServerConfig } from '../leaderboard/server-config'
+import { weakSecretReason } from '../core/secret-strength'
+import {
+  CONFIG_FILE,
+  loadServerConfig,
+  secretSource,
+  type ServerConfig,
+} from '../leaderboard/server-config'
 
 /**
  * Server-side settings of the DingTalk entry: the leaderboard's (member-key salt, collection
@@ -56,8 +62,10 @@ export function loadDingTalkConfig(dir: string, env: Environment = process.env):
     return value
   }
   const sessionSecret = required('sessionSecret')
-  if (sessionSecret.length < 32) {
-    throw new Error(`${DINGTALK_ENV_VARS.sessionSecret} must be at least 32 characters`)
+  const weak = weakSecretReason(sessionSecret)
+  if (weak !== null) {
+    const where = secretSource(env, dir, DINGTALK_ENV_VARS.sessionSecret, FILE_KEYS.sessionSecret)
+    throw new Error(`${where} ${weak}`)
   }
   return {
     ...base,

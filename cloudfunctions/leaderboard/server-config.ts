@@ -3,6 +3,7 @@ import { join } from 'node:path'
 
 import type { NoticeTemplates } from '../../src/core/contract'
 import { MINIPROGRAM_STATES, type MiniprogramState } from '../core/notices'
+import { weakSecretReason } from '../core/secret-strength'
 
 /**
  * Server-side settings of the leaderboard function. Environment variables (set in the CloudBase
@@ -10,7 +11,10 @@ import { MINIPROGRAM_STATES, type MiniprogramState } from '../core/notices'
  * Neither ever lives in the repository: copy `server-config.example.json`.
  */
 export interface ServerConfig {
-  /** Keys member keys (HMAC). Required; at least 16 characters; never change it casually. */
+  /**
+   * Keys member keys (HMAC). Required; at least 128 bits of entropy (`secret-strength.ts`), never
+   * the example's placeholder; never change it casually.
+   */
   memberKeySalt: string
   /** The mini program's AppSecret, for code2Session on the legacy encryptedData path. */
   appSecret: string | null
@@ -55,14 +59,26 @@ function pick(env: Environment, file: Record<string, unknown>, key: keyof typeof
   return typeof fromFile === 'string' && fromFile !== '' ? fromFile : null
 }
 
+/** Where a secret came from, for the message: the environment variable or the file's key. */
+export function secretSource(env: Environment, dir: string, envVar: string, key: string): string {
+  const fromEnv = env[envVar]
+  return fromEnv !== undefined && fromEnv !== ''
+    ? `The environment variable ${envVar}`
+    : `${key} in ${join(dir, CONFIG_FILE)}`
+}
+
 export function loadServerConfig(dir: string, env: Environment = process.env): ServerConfig {
   const file = readFile(dir)
   const memberKeySalt = pick(env, file, 'memberKeySalt')
-  if (memberKeySalt === null || memberKeySalt.length < 16) {
+  if (memberKeySalt === null) {
     throw new Error(
       `${ENV_VARS.memberKeySalt} (or memberKeySalt in ${CONFIG_FILE}) must be set to a secret ` +
-        'of at least 16 characters',
+        'of at least 128 bits',
     )
+  }
+  const weak = weakSecretReason(memberKeySalt)
+  if (weak !== null) {
+    throw new Error(`${secretSource(env, dir, ENV_VARS.memberKeySalt, 'memberKeySalt')} ${weak}`)
   }
   return {
     memberKeySalt,

@@ -27,6 +27,7 @@ import { build } from 'esbuild'
 import { openSqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
 import { ROUND_DURATION_MS } from '../../src/core/contract'
 import { DINGTALK_PATHS } from '../../src/core/dingtalk-contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import {
   HttpError,
   readBody,
@@ -201,6 +202,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
           roundToken: round.data?.roundToken,
           score,
           requestId: `seed-dd-${index}-${now}`,
+          taps: evenTapTimeline(score, ROUND_DURATION_MS),
         },
         token,
       )

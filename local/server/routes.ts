@@ -12,7 +12,6 @@
  * Simulator APIs (the chat page; it plays the WeChat client of every member):
  *   GET  /api/sim/state, POST /api/sim/{members,groups,group-members,share,open-card,launch,seed}
  */
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import { CallFunctionError } from '../wechat/function-runtime'
@@ -56,11 +55,16 @@ export interface RouteContext {
   clock: MovableClock
 }
 
-/** Phone session tokens; `add` returns once the token is stored. */
+/**
+ * Phone sessions, like real ones: a token expires `PHONE_SESSION_TTL_MS` after it was issued,
+ * and the next launch of the app (a card tap, the recent list) then signs the member in with a
+ * fresh token that replaces the expired one. `rotate` returns once the token is stored.
+ */
 export interface PhoneSessions {
+  /** The member a live token signs in; undefined for an unknown, replaced or expired one. */
   openidOf(token: string): string | undefined
-  tokenOf(openid: string): string | undefined
-  add(token: string, openid: string): void
+  /** The member's live token, or a fresh one replacing an expired one. */
+  rotate(openid: string): string
 }
 
 type Handler = (
@@ -96,21 +100,19 @@ export function createApiRoutes(context: RouteContext) {
     }
   }
 
-  /** One token per member, kept across restarts so an open phone stays signed in. */
-  const sessionFor = (openid: string): string => {
-    const existing = sessions.tokenOf(openid)
-    if (existing) return existing
-    const token = randomBytes(18).toString('base64url')
-    sessions.add(token, openid)
-    return token
-  }
+  /** The member's session; kept across restarts so an open phone stays signed in. */
+  const sessionFor = (openid: string): string => sessions.rotate(openid)
 
   const caller = (request: IncomingMessage): string => {
     const header = request.headers.authorization ?? ''
     const match = /^Bearer ([A-Za-z0-9_-]{8,64})$/.exec(header)
     const openid = match ? sessions.openidOf(match[1]!) : undefined
     if (!openid) {
-      throw new HttpError(401, 'NO_SESSION', 'open the app from the simulator (no phone session)')
+      throw new HttpError(
+        401,
+        'NO_SESSION',
+        'no live phone session (unknown, replaced or expired): open the app from the simulator',
+      )
     }
     return requireMember(openid)
   }

@@ -16,6 +16,7 @@ import {
   ROUND_DURATION_MS,
 } from '../../src/core/contract'
 import { buildSharePayload } from '../../src/core/share-payload'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createCloudId } from '../wechat/cloud-id'
 import type { LocalFunctionRuntime } from '../wechat/function-runtime'
 import { isWxApiError, type WeChatStandIn } from '../wechat/stand-in'
@@ -147,6 +148,7 @@ export async function seedDemoGroup(options: SeedOptions): Promise<SeedResult> {
         roundToken,
         score: demoScore(index),
         requestId: `seed-${index}-${roundToken.slice(0, 16)}`,
+        taps: evenTapTimeline(demoScore(index), ROUND_DURATION_MS),
       })
     }
   } finally {

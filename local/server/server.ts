@@ -27,8 +27,20 @@ import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
 import { sendJson, sendText } from './http-util'
 import { dataLayout, importedName, inspectDataDir, moveDataAside } from './persistence'
 import { answerError, createApiRoutes, type PhoneSessions } from './routes'
+import {
+  gateSimulatorPage,
+  hasSimulatorToken,
+  inlineScriptHashes,
+  setSecurityHeaders,
+} from './security'
 import { DEMO_GROUP_NAME, seedDemoGroup, type SeedResult } from './seed'
-import { openPreviewStateStore, openWalSync } from './state-db'
+import {
+  newSessionToken,
+  openPreviewStateStore,
+  openWalSync,
+  PHONE_SESSION_TTL_MS,
+  sessionExpiresAt,
+} from './state-db'
 import { serveFile } from './static-files'
 
 export const DEFAULT_PORT = 8787
@@ -53,10 +65,16 @@ export interface LocalServerOptions {
   seed?: boolean
   /** The H5 build with the DingTalk modules, served under /app-dd/ (default: `dist/h5-dd`). */
   dingtalkAppDir?: string
+  /** The simulator API's token; a fresh random one per start unless given. */
+  simulatorToken?: string
 }
 
 export interface LocalServer {
   url: string
+  /** The simulator's URL with this start's token (`/?token=…`): what `npm start` prints. */
+  simulatorUrl: string
+  /** The token the simulator API requires (cookie or `X-Simulator-Token` header). */
+  simulatorToken: string
   port: number
   appid: string
   standIn: WeChatStandIn
@@ -122,15 +140,25 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     for (const file of plan.leftovers) renameSync(file, importedName(file))
   }
 
+  // Maps, not objects: a token such as `constructor` or `__proto__` is simply unknown.
   const tokens = new Map(Object.entries(stored?.sessions ?? {}))
   const tokenOfOpenid = new Map([...tokens].map(([token, openid]) => [openid, token]))
   const sessions: PhoneSessions = {
-    openidOf: (token) => tokens.get(token),
-    tokenOf: (openid) => tokenOfOpenid.get(openid),
-    add(token, openid) {
-      stateStore.addSession(token, openid)
+    openidOf: (token) => {
+      const openid = tokens.get(token)
+      return openid !== undefined && sessionExpiresAt(token) > clock() ? openid : undefined
+    },
+    rotate(openid) {
+      const previous = tokenOfOpenid.get(openid)
+      // A running app keeps its session across hot starts (the simulator passes no new token to
+      // it), so a live token is reused; an expired one is replaced by a fresh one.
+      if (previous !== undefined && sessionExpiresAt(previous) > clock()) return previous
+      const token = newSessionToken(clock() + PHONE_SESSION_TTL_MS)
+      stateStore.replaceSession(previous ?? null, token, openid)
+      if (previous !== undefined) tokens.delete(previous)
       tokens.set(token, openid)
       tokenOfOpenid.set(openid, token)
+      return token
     },
   }
 
@@ -225,6 +253,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     durable: () => walSync.durable(),
   })
   let port = options.port ?? DEFAULT_PORT
+  const simulatorToken = options.simulatorToken ?? randomBytes(24).toString('base64url')
+  const appScripts = inlineScriptHashes(options.appDir)
+  const ddAppScripts = inlineScriptHashes(
+    options.dingtalkAppDir ?? join(options.appDir, '..', 'h5-dd'),
+  )
 
   const allowedHosts = (): Set<string> =>
     new Set([`${HOST}:${port}`, `localhost:${port}`, `[::1]:${port}`])
@@ -239,6 +272,23 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const method = request.method ?? 'GET'
     const url = new URL(request.url ?? '/', `http://${HOST}`)
     const path = url.pathname
+    setSecurityHeaders(response, path, path.startsWith('/app-dd') ? ddAppScripts : appScripts)
+    if (path.startsWith('/api/sim/') || path.startsWith('/api/dingtalk-sim/')) {
+      if (!hasSimulatorToken(request, simulatorToken)) {
+        sendJson(response, 401, {
+          error: 'NO_SIMULATOR_TOKEN',
+          message: 'the simulator API needs the token in the URL that `npm start` printed',
+        })
+        return
+      }
+    }
+    if (
+      method === 'GET' &&
+      ['/', '/index.html', '/dingtalk', '/dingtalk/'].includes(path) &&
+      gateSimulatorPage(request, response, url, simulatorToken)
+    ) {
+      return
+    }
     if (await dingtalk.handle(request, response, path)) return
 
     if (path.startsWith('/api/')) {
@@ -325,6 +375,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let closing: Promise<void> | null = null
   return {
     url: `http://${HOST}:${port}/`,
+    simulatorUrl: `http://${HOST}:${port}/?token=${simulatorToken}`,
+    simulatorToken,
     port,
     appid,
     standIn,

@@ -26,10 +26,12 @@
  * 10–20× slower here while other work used the disk.
  * https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous
  */
+import { randomBytes } from 'node:crypto'
 import { closeSync, fdatasync, openSync } from 'node:fs'
 
 import Database from 'better-sqlite3'
 
+import { weakSecretReason } from '../../cloudfunctions/core/secret-strength'
 import {
   DINGTALK_FORMAT,
   type DingTalkRecord,
@@ -70,6 +72,26 @@ const SCHEMA = `
 
 const APPID_PATTERN = /^wx[0-9a-f]{16}$/
 export const SESSION_TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
+
+/** How long a phone session lives from its launch (a simulated login). */
+export const PHONE_SESSION_TTL_MS = 24 * 60 * 60 * 1000
+/** Random part of a session token: 144 bits, base64url. */
+const SESSION_RANDOM_CHARS = 24
+
+/**
+ * A phone session token: 24 random characters, then its expiry (ms, base 36). The expiry rides
+ * in the token so the stored table keeps its shape; it is only ever read from a token the server
+ * itself stored, so it cannot be forged.
+ */
+export function newSessionToken(expiresAt: number): string {
+  return randomBytes(18).toString('base64url') + Math.floor(expiresAt).toString(36)
+}
+
+/** When a token expires; 0 (long gone) for tokens of earlier versions, which carry none. */
+export function sessionExpiresAt(token: string): number {
+  const expiry = token.slice(SESSION_RANDOM_CHARS)
+  return /^[0-9a-z]{1,11}$/.test(expiry) ? parseInt(expiry, 36) : 0
+}
 
 export interface PreviewState {
   /** The mini program the simulator runs, registered in the stand-in. */
@@ -115,7 +137,8 @@ export function checkPreviewState(state: PreviewState, serverName: string): void
       'standIn',
     )
   }
-  if (state.memberKeySalt.length < 16) throw new StateProblem('the member-key salt is too short')
+  const weak = weakSecretReason(state.memberKeySalt)
+  if (weak !== null) throw new StateProblem(`the member-key salt ${weak}`)
   for (const [token, openid] of Object.entries(state.sessions)) {
     if (!SESSION_TOKEN_PATTERN.test(token)) {
       throw new StateProblem(`the phone session ${JSON.stringify(token)} is not a session token`)
@@ -227,7 +250,8 @@ export interface PreviewStateStore {
   writeMeta(meta: { appid: string; memberKeySalt: string }): void
   /** The stand-in's `onChange`: one commit per change. */
   commitStandIn(records: StandInRecord[]): void
-  addSession(token: string, openid: string): void
+  /** Stores `token` for `openid` and drops `previous` (the member's last), in one commit. */
+  replaceSession(previous: string | null, token: string, openid: string): void
   close(): void
 }
 
@@ -247,6 +271,7 @@ export function openPreviewStateStore(filename: string): PreviewStateStore {
   )
   const deleteRecord = db.prepare(`DELETE FROM wechat_records WHERE collection = ? AND key = ?`)
   const insertSession = db.prepare(`INSERT INTO preview_sessions (token, openid) VALUES (?, ?)`)
+  const deleteSession = db.prepare(`DELETE FROM preview_sessions WHERE token = ?`)
 
   const writeRecords = db.transaction((records: StandInRecord[]) => {
     for (const { collection, key, value } of records) {
@@ -276,8 +301,11 @@ export function openPreviewStateStore(filename: string): PreviewStateStore {
     },
     writeMeta,
     commitStandIn: (records) => writeRecords.immediate(records),
-    addSession: (token, openid) => {
-      insertSession.run(token, openid)
+    replaceSession: (previous, token, openid) => {
+      db.transaction(() => {
+        if (previous !== null) deleteSession.run(previous)
+        insertSession.run(token, openid)
+      }).immediate()
     },
     close: () => db.close(),
   }

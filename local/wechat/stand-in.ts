@@ -453,6 +453,32 @@ function invalidTemplateData(data: Record<string, { value: string }>): boolean {
   })
 }
 
+/**
+ * The state's maps are keyed by ids that callers send (openids, tickets, card ids): as objects
+ * without a prototype, `accounts['constructor']` or `accounts['__proto__']` is simply absent,
+ * never `Object`'s own function (issue 13, row 6).
+ */
+function withoutPrototypes(snapshot: StandInSnapshot): StandInSnapshot {
+  const bare = <T>(record: Record<string, T>): Record<string, T> =>
+    Object.assign(Object.create(null) as Record<string, T>, record)
+  return {
+    ...snapshot,
+    apps: bare(snapshot.apps),
+    persons: bare(snapshot.persons),
+    accounts: bare(snapshot.accounts),
+    chats: bare(snapshot.chats),
+    cards: bare(snapshot.cards),
+    codes: bare(snapshot.codes),
+    tickets: bare(snapshot.tickets),
+    cloudIds: bare(snapshot.cloudIds),
+    groupOpenids: bare(snapshot.groupOpenids),
+    sessionCalls: bare(snapshot.sessionCalls),
+    subscriptions: bare(snapshot.subscriptions),
+    serviceNotices: bare(snapshot.serviceNotices),
+    subscribeChoices: bare(snapshot.subscribeChoices),
+  }
+}
+
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T
 }
@@ -474,7 +500,7 @@ function parseSharePath(raw: string): { path: string; query: Record<string, stri
 export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatStandIn {
   const clock = options.clock ?? Date.now
   const random = options.random ?? randomBytes
-  const raw: StandInSnapshot = options.snapshot ? loadSnapshot(options.snapshot) : emptySnapshot()
+  const raw = withoutPrototypes(options.snapshot ? loadSnapshot(options.snapshot) : emptySnapshot())
   const tracker = options.onChange ? trackWrites(raw) : null
   const state = tracker?.state ?? raw
   // opengid → where it points; derived, so rebuilt rather than persisted.

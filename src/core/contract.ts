@@ -19,6 +19,11 @@ export const DEFAULT_PAGE_SIZE = 50
 export const NICKNAME_MAX_LENGTH = 20
 /** Length of a game round in milliseconds (the built-in 10-second tap challenge). */
 export const ROUND_DURATION_MS = 10_000
+/**
+ * How long a proof of membership (opening the group's card) is honoured by default. WeChat never
+ * tells a server who left a group, so membership has to be proven again from time to time.
+ */
+export const PROOF_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000
 
 export const ERROR_CODES = [
   /** The input does not have the shape the action expects (types, ranges, lengths). */
@@ -59,12 +64,22 @@ export const ERROR_CODES = [
   'PLATFORM_BUSY',
   /** DingTalk refused the app: no permission (43007), unknown corp (70001), token rejected twice (40001). */
   'PLATFORM_DENIED',
+  /**
+   * The caller's last proof of membership in this group (a CloudID or legacy open data from the
+   * group's card) is older than the server's proof age (`PROOF_MAX_AGE_MS` by default): open the
+   * group's card again.
+   */
+  'PROOF_EXPIRED',
+  /** The request lacks what the current app sends (e.g. a round's tap timeline): update the app. */
+  'CLIENT_OUTDATED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export interface ActionError {
   code: ErrorCode
   message: string
+  /** With `RATE_LIMITED`: how long until the next call of this action is admitted. */
+  retryAfterMs?: number
 }
 
 /** Every action answers with this envelope; a handler never throws across the wire. */
@@ -122,6 +137,11 @@ export interface GroupSummary {
   myRank: number | null
   myScore: number | null
   joinedAt: number
+  /**
+   * Present (true) when the caller's last proof of membership is older than the server's proof
+   * age: the group's ranking answers `PROOF_EXPIRED` until the member opens its card again.
+   */
+  proofExpired?: true
 }
 
 export interface Round {
@@ -188,7 +208,12 @@ export interface ActionMap {
   }
   startRound: { input: Record<string, never>; output: Round }
   submitScore: {
-    input: { roundToken: string; score: number; requestId: string }
+    /**
+     * `taps`: the round's tap timeline, one entry per tap (so `taps.length === score`): whole
+     * milliseconds since the round started on the phone, strictly increasing, within the round's
+     * duration. Checked against a human tap rate (`cloudfunctions/core/tap-timeline.ts`).
+     */
+    input: { roundToken: string; score: number; requestId: string; taps: number[] }
     output: SubmitResult
   }
   updateProfile: {
@@ -263,6 +288,13 @@ export function ok<T>(data: T): Envelope<T> {
   return { ok: true, data }
 }
 
-export function fail<T = never>(code: ErrorCode, message: string): Envelope<T> {
-  return { ok: false, error: { code, message } }
+export function fail<T = never>(
+  code: ErrorCode,
+  message: string,
+  retryAfterMs?: number,
+): Envelope<T> {
+  return {
+    ok: false,
+    error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
+  }
 }

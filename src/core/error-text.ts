@@ -32,8 +32,22 @@ const USER_TEXT: Record<ClientErrorCode, string> = {
   INTERNAL: '服务暂时出了点问题，请稍后重试',
   PLATFORM_BUSY: '钉钉繁忙，请稍后重试',
   PLATFORM_DENIED: '应用没有读取这个群的权限，请联系管理员',
+  PROOF_EXPIRED: '很久没有从群里打开了，请回到群聊重新点开卡片',
+  CLIENT_OUTDATED: '小程序版本过旧，请更新后再玩',
 }
 
 export function userText(code: ClientErrorCode): string {
+  return USER_TEXT[code]
+}
+
+/**
+ * The text of a failed call. A rate-limited call says when to try again (the server's
+ * `retryAfterMs`, rounded up to whole seconds).
+ */
+export function errorText(error: { code: ClientErrorCode; retryAfterMs?: number }): string {
+  const { code, retryAfterMs } = error
+  if (code === 'RATE_LIMITED' && typeof retryAfterMs === 'number' && retryAfterMs > 0) {
+    return `操作太频繁，请 ${Math.ceil(retryAfterMs / 1000)} 秒后再试`
+  }
   return USER_TEXT[code]
 }

@@ -30,6 +30,7 @@ export function classifyCallFailure(code: ClientErrorCode): FailureKind {
     case 'OPEN_DATA_INVALID':
     case 'WATERMARK_MISMATCH':
     case 'SESSION_INVALID':
+    case 'PROOF_EXPIRED':
       return 'reopen-from-card'
     case 'NOT_A_GROUP':
       return 'not-a-group'

@@ -1,5 +1,5 @@
 import type { Period, Round } from '../core/contract'
-import { userText } from '../core/error-text'
+import { errorText } from '../core/error-text'
 import { describeRankMove } from '../core/ranking-view'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
@@ -31,7 +31,8 @@ export interface PlaySlice {
   rankMove: RankMove | null
   playError: string | null
   startRound(): Promise<boolean>
-  finishRound(score: number): Promise<void>
+  /** Submits the round: one entry per tap, ms since the round started on the phone. */
+  finishRound(taps: readonly number[]): Promise<void>
   resetPlay(): void
 }
 
@@ -64,14 +65,15 @@ export function createPlaySlice(services: PlatformServices): SliceCreator<PlaySl
       const result = await services.call('startRound', {})
       if (!sequence.isCurrent(ticket)) return false
       if (!result.ok) {
-        set({ playStatus: 'error', playError: userText(result.error.code) })
+        set({ playStatus: 'error', playError: errorText(result.error) })
         return false
       }
       set({ round: { ...result.data, groupId, period, rankBefore }, playStatus: 'playing' })
       return true
     },
 
-    async finishRound(score) {
+    async finishRound(taps) {
+      const score = taps.length
       const round = get().round
       if (round === null || get().playStatus !== 'playing') return
       const ticket = sequence.begin('round')
@@ -81,10 +83,11 @@ export function createPlaySlice(services: PlatformServices): SliceCreator<PlaySl
         roundToken: round.roundToken,
         score,
         requestId: services.newRequestId(),
+        taps: [...taps],
       })
       if (!sequence.isCurrent(ticket)) return
       if (!result.ok) {
-        set({ playStatus: 'error', playError: userText(result.error.code) })
+        set({ playStatus: 'error', playError: errorText(result.error) })
         return
       }
       set({ bests: result.data.best })

@@ -1,6 +1,6 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
 import { type DisplayNameProblem, normalizeDisplayName } from '../core/display-name'
-import { userText } from '../core/error-text'
+import { errorText, userText } from '../core/error-text'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'
@@ -82,7 +82,7 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
         avatarUrl,
       })
       if (!result.ok) {
-        set({ profileSaving: false, profileError: userText(result.error.code) })
+        set({ profileSaving: false, profileError: errorText(result.error) })
         return false
       }
       set(

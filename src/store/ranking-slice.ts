@@ -1,5 +1,5 @@
 import type { Period, RankingPage, RankingRow } from '../core/contract'
-import { userText } from '../core/error-text'
+import { errorText } from '../core/error-text'
 import { classifyCallFailure } from '../core/failure'
 import { appendRows } from '../core/ranking-view'
 import { windowKey, windowResetNote } from '../core/ranking-window'
@@ -132,6 +132,16 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
         get().showNoGroup('foreign-group')
         return null
       }
+      if (result.error.code === 'PROOF_EXPIRED') {
+        // Membership must be proven again: no saved rows, only the way back (the group's card).
+        set({
+          ...initialRanking,
+          period,
+          rankingStatus: 'error',
+          rankingError: errorText(result.error),
+        })
+        return null
+      }
       // The one "show the saved ranking as stale" rule: the rows on screen when they are this
       // list's, else the rows saved for it, else nothing — and the status says which.
       const current = get().ranking
@@ -141,7 +151,7 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
       set({
         ranking: shown,
         rankingStatus: shown ? 'stale' : 'error',
-        rankingError: userText(result.error.code),
+        rankingError: errorText(result.error),
         rankingNote: note,
       })
       return null
@@ -197,7 +207,7 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
             get().showNoGroup('foreign-group')
             return
           }
-          set({ loadingMore: false, moreError: userText(result.error.code) })
+          set({ loadingMore: false, moreError: errorText(result.error) })
           return
         }
         const current = get().ranking ?? ranking

@@ -11,7 +11,7 @@ import type { SubscriptionSetting } from '../core/notice-consent'
 
 export type CallResult<T> =
   | { ok: true; data: T }
-  | { ok: false; error: { code: ClientErrorCode; message: string } }
+  | { ok: false; error: { code: ClientErrorCode; message: string; retryAfterMs?: number } }
 
 /** What `getGroupEnterInfo` / `getShareInfo` gave, or the platform's error code (40097, 65206…). */
 export type GroupOpenDataResult =

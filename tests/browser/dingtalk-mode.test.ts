@@ -45,7 +45,7 @@ async function openDingTalkSimulator(): Promise<Page> {
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(`${server.url}dingtalk`)
+  await page.goto(`${server.url}dingtalk?token=${server.simulatorToken}`)
   return page
 }
 

@@ -40,7 +40,7 @@ async function openAs(label?: string, options: { fakeClock?: boolean } = {}) {
   const context = await isolatedContext(browser)
   // Fake timers in this "device" only, so a ten-second round can pass in an instant.
   if (options.fakeClock) await context.clock.install()
-  const page = await SimulatorPage.open(context, server.url, label)
+  const page = await SimulatorPage.open(context, server.simulatorUrl, label)
   pages.push(page)
   return page
 }

@@ -30,6 +30,7 @@ async function postJson<T>(path: string, body: unknown, token?: string) {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      'x-simulator-token': server.simulatorToken,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: JSON.stringify(body),
@@ -127,7 +128,7 @@ describe('request guards', () => {
   it('takes JSON only as application/json, so other sites cannot post forms to it', async () => {
     const response = await fetch(url('/api/sim/members'), {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { 'content-type': 'text/plain', 'x-simulator-token': server.simulatorToken },
       body: JSON.stringify({ label: 'Forged' }),
     })
 

@@ -15,7 +15,10 @@ process.env.WX_OPENID = 'alice'
 process.env.WX_APPID = 'wxbundletest'
 ;(async () => {
   const wired = bundle.createMain({
-    store: { getProfile: async (openid) => ({ nickname: 'n-' + openid, avatarUrl: null }) },
+    store: {
+      getProfile: async (openid) => ({ nickname: 'n-' + openid, avatarUrl: null }),
+      takeRateLimit: async () => true,
+    },
     openApi: {},
     clock: { now: () => 0 },
     logger: { error: () => {} },
@@ -23,7 +26,7 @@ process.env.WX_APPID = 'wxbundletest'
   })
   report.wired = await wired({ action: 'getProfile', userInfo: { openId: 'x' } })
   report.unconfigured = await bundle.main({ action: 'getProfile' })
-  process.env.LEADERBOARD_MEMBER_KEY_SALT = 'bundle-test-salt-0123456789'
+  process.env.LEADERBOARD_MEMBER_KEY_SALT = 'bundle-test-salt-Qw7Zp3Xk9Lm2Vr8T'
   // Offline, the real CloudBase call fails; the SDK's stray rejection must not kill the process.
   report.offline = await bundle.main({ action: 'getProfile' })
   await new Promise((r) => setTimeout(r, 200))

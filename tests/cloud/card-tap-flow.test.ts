@@ -21,6 +21,7 @@ import {
   type Envelope,
   ROUND_DURATION_MS,
 } from '../../src/core/contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 
 /** Monday 2025-01-06 10:00 in Shanghai. */
 const START = Date.UTC(2025, 0, 6, 2, 0, 0)
@@ -132,6 +133,7 @@ async function playRound(ctx: Ctx, appid: string, openid: string, score: number)
     roundToken: round.roundToken,
     score,
     requestId: `req-${openid.slice(1, 12)}-${round.startedAt}`,
+    taps: evenTapTimeline(score, ROUND_DURATION_MS),
   })
 }
 

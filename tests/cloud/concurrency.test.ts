@@ -11,6 +11,8 @@ import { memberKey } from '../../cloudfunctions/core/member-key'
 import { handle } from '../../cloudfunctions/core/router'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
 import type { RankingPage } from '../../src/core/contract'
+import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createCloudDbStandin } from './support/cloud-db-standin'
 import { FakeOpenApi } from './support/fake-open-api'
 import { writerScore } from './support/writer-plan'
@@ -79,7 +81,13 @@ describe.each([
     const submissions = [...rounds, ...rounds.filter((_, i) => i % 10 === 0)]
     const results = await Promise.all(
       submissions.map(({ openid, token, score, requestId }) =>
-        call(openid, { action: 'submitScore', roundToken: token, score, requestId }),
+        call(openid, {
+          action: 'submitScore',
+          roundToken: token,
+          score,
+          requestId,
+          taps: evenTapTimeline(score, ROUND_DURATION_MS),
+        }),
       ),
     )
 

@@ -13,7 +13,7 @@ const event = (path, body) => ({ path, httpMethod: 'POST', headers: {}, body, is
   const report = { exports: Object.keys(bundle).sort() }
   report.unconfigured = await bundle.main(event('/dingtalk/login', '{}'))
   Object.assign(process.env, {
-    LEADERBOARD_MEMBER_KEY_SALT: 'bundle-test-salt-0123456789',
+    LEADERBOARD_MEMBER_KEY_SALT: 'bundle-test-salt-Qw7Zp3Xk9Lm2Vr8T',
     DINGTALK_CORP_ID: 'dingbundlecorp',
     DINGTALK_APP_KEY: 'bundle-app',
     DINGTALK_APP_SECRET: 'bundle-secret',

@@ -4,6 +4,7 @@ import { playerIdOf } from '../../cloudfunctions/core/dingtalk-rules'
 import { createLocalDingTalk, LOCAL_DINGTALK } from '../../local/dingtalk/local-entry'
 import { ROUND_DURATION_MS } from '../../src/core/contract'
 import { DINGTALK_ENTRY_QUERY } from '../../src/core/dingtalk-contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 
 /** Wednesday 2024-05-15 12:00 in Shanghai. */
 const T0 = Date.UTC(2024, 4, 15, 4, 0, 0)
@@ -71,6 +72,7 @@ function world() {
         roundToken: round.data?.roundToken,
         score,
         requestId: `req-${now}-${score}`,
+        taps: evenTapTimeline(score, ROUND_DURATION_MS),
       },
       token,
     )
@@ -462,6 +464,25 @@ describe('DingTalk entry: membership', () => {
     await w.post('/leaderboard', { action: 'enterGroup', dingtalk: group.claim }, other)
     const seen = await w.post('/leaderboard', { action: 'getRanking', groupId }, other)
     expect(rows(seen)).toHaveLength(11)
+  })
+
+  test('the roster, not the 30-day proof age of WeChat cards, decides (issue 13)', async () => {
+    const w = world()
+    const group = await twelveMemberGroup(w)
+    const entered = await w.post(
+      '/leaderboard',
+      { action: 'enterGroup', dingtalk: group.claim },
+      await w.login('u03'),
+    )
+    const groupId = (entered.data?.ranking as { groupId: string }).groupId
+
+    w.advance(31 * 24 * 60 * 60_000)
+    const token = await w.login('u03') // sessions last 2 h
+    const ranking = await w.post('/leaderboard', { action: 'getRanking', groupId }, token)
+    const groups = await w.post('/leaderboard', { action: 'listMyGroups' }, token)
+
+    expect(ranking.ok).toBe(true)
+    expect(groups.data?.groups).toEqual([expect.not.objectContaining({ proofExpired: true })])
   })
 })
 

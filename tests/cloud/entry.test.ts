@@ -77,6 +77,7 @@ describe('createMain', () => {
         profiles.push(openid)
         return { nickname: null, avatarUrl: null }
       },
+      takeRateLimit: async () => true,
     } as unknown as LeaderboardStore
     const h = createRouterHarness()
     setCaller('alice')
@@ -101,7 +102,7 @@ describe('server config', () => {
     writeFileSync(
       join(dir, 'server-config.json'),
       JSON.stringify({
-        memberKeySalt: 'file-salt-0123456789',
+        memberKeySalt: 'Hk3-vQ9_zT2mW7pLx4RcN8yB6fJ1sD5a',
         appSecret: 'file-secret',
         templateOvertaken: 'file-overtaken',
       }),
@@ -114,7 +115,7 @@ describe('server config', () => {
     })
 
     expect(config).toEqual({
-      memberKeySalt: 'file-salt-0123456789',
+      memberKeySalt: 'Hk3-vQ9_zT2mW7pLx4RcN8yB6fJ1sD5a',
       appSecret: 'env-secret',
       collectionPrefix: 'lb_',
       noticeTemplates: { overtaken: 'file-overtaken', weekly: 'env-weekly' },

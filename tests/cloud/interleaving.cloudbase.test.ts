@@ -19,7 +19,7 @@ interface Writer {
 }
 
 function member(groupId: string, openid = 'alice'): MembershipRecord {
-  return { groupId, openid, memberKey: `key-${groupId}-${openid}`, joinedAt: T0 }
+  return { groupId, openid, memberKey: `key-${groupId}-${openid}`, joinedAt: T0, provenAt: T0 }
 }
 
 let tokens = 0

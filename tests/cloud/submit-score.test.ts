@@ -1,6 +1,10 @@
 // Seam: startRound and submitScore through router.handle on SQLite (rounds, replay, rate limits).
 import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createRouterHarness, type RouterHarness, T0 } from './support/router-harness'
+
+/** The tap timeline an app sends with a score (evenly paced). */
+const taps = (score: number) => evenTapTimeline(score, ROUND_DURATION_MS)
 
 describe('startRound and submitScore', () => {
   let h: RouterHarness
@@ -35,6 +39,7 @@ describe('startRound and submitScore', () => {
     const result = await h.call('alice', 'submitScore', {
       roundToken: round.roundToken,
       score: 42,
+      taps: taps(42),
       requestId: 'request-0001',
     })
 
@@ -47,7 +52,12 @@ describe('startRound and submitScore', () => {
   it('replays a retry with the same request id: same answer, nothing written', async () => {
     const round = await start()
     h.advance(ROUND_DURATION_MS)
-    const input = { roundToken: round.roundToken, score: 42, requestId: 'request-0001' }
+    const input = {
+      roundToken: round.roundToken,
+      score: 42,
+      taps: taps(42),
+      requestId: 'request-0001',
+    }
     await h.expectOk('alice', 'submitScore', input)
     await h.play('alice', 60) // a later, better round
     const before = h.snapshot()
@@ -65,7 +75,12 @@ describe('startRound and submitScore', () => {
   it('lets many concurrent copies of one submission apply exactly once', async () => {
     const round = await start()
     h.advance(ROUND_DURATION_MS)
-    const input = { roundToken: round.roundToken, score: 42, requestId: 'request-0001' }
+    const input = {
+      roundToken: round.roundToken,
+      score: 42,
+      taps: taps(42),
+      requestId: 'request-0001',
+    }
 
     const results = await Promise.all(
       Array.from({ length: 5 }, () => h.expectOk('alice', 'submitScore', input)),
@@ -79,7 +94,7 @@ describe('startRound and submitScore', () => {
   const refusals: Array<[string, (token: string) => Record<string, unknown>, string, number]> = [
     [
       'a score above what 10 s allows',
-      (t) => ({ roundToken: t, score: 201 }),
+      (t) => ({ roundToken: t, score: 201, taps: taps(201) }),
       'SCORE_IMPLAUSIBLE',
       ROUND_DURATION_MS,
     ],
@@ -98,23 +113,28 @@ describe('startRound and submitScore', () => {
     ],
     [
       'a missing request id',
-      (t) => ({ roundToken: t, score: 1, requestId: null }),
+      (t) => ({ roundToken: t, score: 1, taps: taps(1), requestId: null }),
       'INVALID_INPUT',
       ROUND_DURATION_MS,
     ],
     [
       'an unknown token',
-      () => ({ roundToken: 'x'.repeat(32), score: 1 }),
+      () => ({ roundToken: 'x'.repeat(32), score: 1, taps: taps(1) }),
       'ROUND_NOT_FOUND',
       ROUND_DURATION_MS,
     ],
     [
       'a submission before the round ends',
-      (t) => ({ roundToken: t, score: 1 }),
+      (t) => ({ roundToken: t, score: 1, taps: taps(1) }),
       'SCORE_IMPLAUSIBLE',
       5_000,
     ],
-    ['an expired round', (t) => ({ roundToken: t, score: 1 }), 'ROUND_EXPIRED', 120_001],
+    [
+      'an expired round',
+      (t) => ({ roundToken: t, score: 1, taps: taps(1) }),
+      'ROUND_EXPIRED',
+      120_001,
+    ],
   ]
 
   it.each(refusals)('refuses %s and writes nothing', async (_name, input, code, wait) => {
@@ -137,17 +157,20 @@ describe('startRound and submitScore', () => {
     const stolen = await h.call('mallory', 'submitScore', {
       roundToken: round.roundToken,
       score: 9,
+      taps: taps(9),
       requestId: 'request-0001',
     })
     await h.expectOk('alice', 'submitScore', {
       roundToken: round.roundToken,
       score: 9,
+      taps: taps(9),
       requestId: 'request-0001',
     })
 
     const reused = await h.call('alice', 'submitScore', {
       roundToken: round.roundToken,
       score: 9,
+      taps: taps(9),
       requestId: 'request-0002',
     })
 
@@ -175,11 +198,17 @@ describe('startRound and submitScore', () => {
         await h.expectOk('alice', 'submitScore', {
           roundToken: round.roundToken,
           score: 10,
+          taps: taps(10),
           requestId: `request-${round.roundToken.slice(0, 8)}`,
         })
       }
       const before = h.snapshot()
-      const fourth = { roundToken: rounds[3]!.roundToken, score: 10, requestId: 'request-4444' }
+      const fourth = {
+        roundToken: rounds[3]!.roundToken,
+        score: 10,
+        taps: taps(10),
+        requestId: 'request-4444',
+      }
 
       const limited = await h.call('alice', 'submitScore', fourth)
       const afterLimit = h.snapshot()

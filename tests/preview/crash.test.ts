@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 
 import type { SimOpenResult } from '../../local/server/simulator/api-types'
 import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { previewClient, type RunningPreview, startPreview } from './support/preview-process'
 
 jest.setTimeout(60_000)
@@ -130,6 +131,7 @@ it('keeps every answered join and score, on both sides, across a SIGKILL mid-bur
             roundToken: player.roundToken,
             score,
             requestId: `crash-${player.roundToken.slice(0, 16)}`,
+            taps: evenTapTimeline(score, ROUND_DURATION_MS),
           }),
         )
         answered.scores.set(player.openid, score)

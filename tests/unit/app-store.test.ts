@@ -1,4 +1,5 @@
 // Seam: zustand store slices (src/store) driven without React, through a scripted PlatformServices.
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createAppStore } from '../../src/store/create-app-store'
 import { createFakeServices, makePage, makeRow } from './support/fake-services'
 
@@ -240,6 +241,34 @@ describe('ranking', () => {
 })
 
 describe('playing and profile', () => {
+  test('a round is submitted with its tap timeline; refusals read as the user should act', async () => {
+    const { services, store } = setup()
+    const round = { roundToken: 'r1', startedAt: 0, durationMs: 10_000, expiresAt: 1 }
+    services.callResults.startRound = [
+      { ok: true, data: round },
+      { ok: true, data: round },
+    ]
+    services.callResults.submitScore = [
+      {
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 44_200 },
+      },
+      { ok: false, error: { code: 'CLIENT_OUTDATED', message: 'no timeline' } },
+    ]
+    const taps = [120, 380, 700]
+
+    await store.getState().startRound()
+    await store.getState().finishRound(taps)
+    const limited = store.getState().playError
+    await store.getState().startRound()
+    await store.getState().finishRound(taps)
+
+    const submit = services.calls.find((call) => call.action === 'submitScore')
+    expect(submit?.input).toMatchObject({ roundToken: 'r1', score: 3, taps })
+    expect(limited).toBe('操作太频繁，请 45 秒后再试')
+    expect(store.getState().playError).toContain('请更新')
+  })
+
   test('a finished round is sent once (the edge resends) and reports the rank move', async () => {
     const { services, store } = setup()
     store.setState({
@@ -261,7 +290,7 @@ describe('playing and profile', () => {
       { ok: true, data: makePage('G1', [makeRow(2, 'me', 40, true)], makeRow(2, 'me', 40, true)) },
     ]
     await store.getState().startRound()
-    await store.getState().finishRound(40)
+    await store.getState().finishRound(evenTapTimeline(40, 10_000))
 
     const submits = services.calls.filter((call) => call.action === 'submitScore')
     expect(submits).toHaveLength(1)

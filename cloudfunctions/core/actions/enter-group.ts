@@ -4,6 +4,7 @@ import { assertFreshWatermark, extractGroupId } from '../group-open-data'
 import { memberKey } from '../member-key'
 import { periodKeys } from '../periods'
 import { loadRankingPage, parseRankingWindow } from '../ranking'
+import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'
 import { Failure, type Fields, invalid, isAbsent, ownField, parseString } from '../validation'
 import { decryptOpenData } from '../wx-biz-data-crypt'
 
@@ -109,18 +110,32 @@ export const enterGroup: Action<ActionOutput<'enterGroup'>> = async (input, call
       }
     : null
 
-  const groupId = legacy
-    ? await groupFromEncryptedData(legacy, caller, deps)
-    : await groupFromCloudId(groupInfo, caller, deps)
+  // The rate-limit window is read beside the platform call and the hit counted beside the
+  // bind (no extra step), so a refused card tap writes nothing. Two concurrent taps may both
+  // pass the read when one hit is left: a burst can exceed the limit by its own size, once.
+  const rule = rateRule(deps.rateLimits, 'enterGroup')
+  const hit = rateLimitHit(caller.openid, 'enterGroup', rule, deps.clock.now())
+  const [groupId, admissible] = await Promise.all([
+    legacy
+      ? groupFromEncryptedData(legacy, caller, deps)
+      : groupFromCloudId(groupInfo, caller, deps),
+    deps.store.peekRateLimit(hit),
+  ])
+  if (!admissible) throw rateLimited(rule, deps.clock.now())
 
   const now = deps.clock.now()
   const keys = periodKeys(now)
-  const { joined } = await deps.store.joinGroup({
-    groupId,
-    openid: caller.openid,
-    memberKey: memberKey(deps.memberKeySalt, groupId, caller.openid),
-    joinedAt: now,
-  })
+  // The open data was verified just now: this call is a fresh proof of membership.
+  const [{ joined }] = await Promise.all([
+    deps.store.joinGroup({
+      groupId,
+      openid: caller.openid,
+      memberKey: memberKey(deps.memberKeySalt, groupId, caller.openid),
+      joinedAt: now,
+      provenAt: now,
+    }),
+    deps.store.takeRateLimit(hit),
+  ])
   // The caller's profile is read beside the ranking page and reused for the caller's own row.
   const profile = deps.store.getProfile(caller.openid)
   const [ranking, myProfile] = await Promise.all([

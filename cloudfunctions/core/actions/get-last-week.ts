@@ -1,6 +1,7 @@
 import type { ActionOutput, RankingRow } from '../../../src/core/contract'
 import type { Action } from '../deps'
 import { weekKey } from '../periods'
+import { limitCall } from '../rate-limit'
 import type { ScoreEntry } from '../store'
 import { Failure, GROUP_ID_RULE, stringField } from '../validation'
 import { weekStart } from '../weekly-close'
@@ -12,12 +13,15 @@ import { weekStart } from '../weekly-close'
  */
 export const getLastWeek: Action<ActionOutput<'getLastWeek'>> = async (input, caller, deps) => {
   const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const week = weekKey(weekStart(deps.clock.now()) - 1)
-  const [membership, history, mine] = await Promise.all([
+  const now = deps.clock.now()
+  const week = weekKey(weekStart(now) - 1)
+  const [admit, membership, history, mine] = await Promise.all([
+    limitCall(deps, caller.openid, 'getLastWeek', now),
     deps.store.getMembership(groupId, caller.openid),
     deps.store.getHistory(groupId, week),
     deps.store.getRankingEntry(groupId, week, caller.openid),
   ])
+  admit()
   if (membership === null) {
     throw new Failure('NOT_GROUP_MEMBER', 'Open the group card first to join this ranking.')
   }

@@ -1,5 +1,12 @@
 import type { ActionOutput } from '../../../src/core/contract'
 import type { Action } from '../deps'
+import { limitCall } from '../rate-limit'
 
-export const getProfile: Action<ActionOutput<'getProfile'>> = async (_input, caller, deps) =>
-  deps.store.getProfile(caller.openid)
+export const getProfile: Action<ActionOutput<'getProfile'>> = async (_input, caller, deps) => {
+  const [admit, profile] = await Promise.all([
+    limitCall(deps, caller.openid, 'getProfile', deps.clock.now()),
+    deps.store.getProfile(caller.openid),
+  ])
+  admit()
+  return profile
+}

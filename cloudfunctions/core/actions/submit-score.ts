@@ -1,10 +1,19 @@
-import type { ActionOutput, SubmitResult } from '../../../src/core/contract'
-import type { Action, ActionDeps } from '../deps'
+import { type ActionOutput, ROUND_DURATION_MS, type SubmitResult } from '../../../src/core/contract'
+import { checkTapTimeline } from '../../../src/core/tap-timeline'
+import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
 import { dayKey, periodKeys } from '../periods'
 import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'
 import { earliestSubmitAt, MAX_SCORE, ROUND_TOKEN_RULE } from '../rounds'
 import type { RoundRecord } from '../store'
-import { Failure, ID_HINT, ID_PATTERN, ownField, stringField } from '../validation'
+import {
+  Failure,
+  ID_HINT,
+  ID_PATTERN,
+  invalid,
+  isAbsent,
+  ownField,
+  stringField,
+} from '../validation'
 
 const REQUEST_ID_RULE = { min: 8, max: 64, pattern: ID_PATTERN, patternHint: ID_HINT }
 
@@ -16,6 +25,54 @@ function parseScore(value: unknown): number {
     throw new Failure('SCORE_IMPLAUSIBLE', 'That score cannot be reached in one round.')
   }
   return value === 0 ? 0 : value
+}
+
+/** The rate-limit document that counts a player's implausible rounds (one window, never full). */
+export const IMPLAUSIBLE_ROUNDS_BUCKET = 'implausibleRounds'
+
+/**
+ * The tap timeline's shape: an array of whole milliseconds. Absent means an app from before
+ * timelines: it is told to update, not that its round was implausible.
+ */
+function parseTaps(value: unknown): number[] {
+  if (isAbsent(value)) {
+    throw new Failure(
+      'CLIENT_OUTDATED',
+      'This version of the app sends no tap timeline; update the app to submit scores.',
+    )
+  }
+  if (!Array.isArray(value)) throw invalid('taps must be an array of tap times.')
+  // One more than the cap is enough to know the score is implausible; never scan a huge array.
+  if (value.length > MAX_SCORE) {
+    throw new Failure('SCORE_IMPLAUSIBLE', 'More taps than a round can hold.')
+  }
+  for (const at of value) {
+    if (typeof at !== 'number' || !Number.isInteger(at) || at < 0) {
+      throw invalid('taps must hold whole, non-negative milliseconds.')
+    }
+  }
+  return value as number[]
+}
+
+/**
+ * Refuses a round whose timeline no person could have tapped, counting it against the player
+ * first (one counter per player; nothing else is written, the round stays unused).
+ */
+async function assertPlausible(
+  taps: number[],
+  score: number,
+  caller: AuthenticatedCaller,
+  deps: ActionDeps,
+): Promise<void> {
+  const verdict = checkTapTimeline(taps, score, ROUND_DURATION_MS)
+  if (verdict.ok) return
+  await deps.store.takeRateLimit({
+    openid: caller.openid,
+    bucket: IMPLAUSIBLE_ROUNDS_BUCKET,
+    windowStart: 0,
+    limit: Number.MAX_SAFE_INTEGER,
+  })
+  throw new Failure('SCORE_IMPLAUSIBLE', `Implausible round: ${verdict.reason}.`)
 }
 
 /**
@@ -42,14 +99,12 @@ export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, ca
   const roundToken = stringField(input, 'roundToken', ROUND_TOKEN_RULE)
   const requestId = stringField(input, 'requestId', REQUEST_ID_RULE)
   const score = parseScore(ownField(input, 'score'))
+  const taps = parseTaps(ownField(input, 'taps'))
+  await assertPlausible(taps, score, caller, deps)
   const now = deps.clock.now()
 
-  const hit = rateLimitHit(
-    caller.openid,
-    'submitScore',
-    rateRule(deps.rateLimits, 'submitScore'),
-    now,
-  )
+  const rule = rateRule(deps.rateLimits, 'submitScore')
+  const hit = rateLimitHit(caller.openid, 'submitScore', rule, now)
   const [round, admissible] = await Promise.all([
     deps.store.getRound(roundToken),
     deps.store.peekRateLimit(hit),
@@ -65,7 +120,7 @@ export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, ca
   if (now < earliestSubmitAt(round.startedAt)) {
     throw new Failure('SCORE_IMPLAUSIBLE', 'The round has not finished yet.')
   }
-  if (!admissible) throw rateLimited()
+  if (!admissible) throw rateLimited(rule, now)
 
   const [applied] = await Promise.all([
     deps.store.applyScore({

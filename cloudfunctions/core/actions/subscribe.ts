@@ -6,6 +6,7 @@ import {
   type SubscribeResult,
 } from '../../../src/core/contract'
 import type { Action } from '../deps'
+import { limitCall } from '../rate-limit'
 import { invalid, ownField, requireObject } from '../validation'
 
 /** `wx.requestSubscribeMessage` takes at most three template ids a call. */
@@ -43,5 +44,7 @@ export const subscribe: Action<ActionOutput<'subscribe'>> = async (input, caller
     }
     if (result === 'accept') accepted.push(kind)
   }
-  return { credits: await deps.store.addCredits(caller.openid, accepted, deps.clock.now()) }
+  const now = deps.clock.now()
+  ;(await limitCall(deps, caller.openid, 'subscribe', now))()
+  return { credits: await deps.store.addCredits(caller.openid, accepted, now) }
 }

@@ -1,6 +1,7 @@
 import type { ActionOutput } from '../../../src/core/contract'
 import type { Action } from '../deps'
 import { parseAvatarUrl, parseNickname } from '../profile-rules'
+import { limitCall } from '../rate-limit'
 import type { ProfilePatch } from '../store'
 import { invalid, ownField } from '../validation'
 
@@ -16,5 +17,7 @@ export const updateProfile: Action<ActionOutput<'updateProfile'>> = async (input
   if (nickname === undefined && avatarUrl === undefined) {
     throw invalid('Send nickname and/or avatarUrl (null clears a field).')
   }
-  return deps.store.updateProfile(caller.openid, patch, deps.clock.now())
+  const now = deps.clock.now()
+  ;(await limitCall(deps, caller.openid, 'updateProfile', now))()
+  return deps.store.updateProfile(caller.openid, patch, now)
 }

@@ -51,6 +51,11 @@ export default function GroupsPage() {
             {group.myRank === null ? '还没有成绩' : `第 ${group.myRank} 名 · ${group.myScore} 分`}
           </Text>
           <Text className="muted">{group.memberCount} 位成员</Text>
+          {group.proofExpired && (
+            <Text className="group-item__proof" data-proof-expired="true">
+              很久没有从群里打开了：请回到群聊点开这个群的卡片
+            </Text>
+          )}
         </View>
       ))}
     </View>

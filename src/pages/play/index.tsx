@@ -44,7 +44,9 @@ export default function PlayPage() {
       : null
   const [taps, setTaps] = useState(0)
   const [remainingMs, setRemainingMs] = useState(0)
-  const tapsRef = useRef(0)
+  /** The round's tap timeline: ms since the round started on this phone, one per tap. */
+  const tapsRef = useRef<number[]>([])
+  const roundStartRef = useRef(0)
 
   useDidShow(() => enableShareWithTicket())
   useShareAppMessage(() => selectSharePayload(appStore.getState()))
@@ -55,7 +57,8 @@ export default function PlayPage() {
     // The clock starts when the round reaches the phone; the server allows for the network delay.
     const startedAt = Date.now()
     const duration = play.round.durationMs
-    tapsRef.current = 0
+    roundStartRef.current = startedAt
+    tapsRef.current = []
     setTaps(0)
     setRemainingMs(duration)
     const timer = setInterval(() => {
@@ -72,9 +75,15 @@ export default function PlayPage() {
   }, [play.status, play.round])
 
   const tap = () => {
-    if (appStore.getState().playStatus !== 'playing') return
-    tapsRef.current += 1
-    setTaps(tapsRef.current)
+    const round = appStore.getState().round
+    if (appStore.getState().playStatus !== 'playing' || round === null) return
+    const at = Date.now() - roundStartRef.current
+    const last = tapsRef.current[tapsRef.current.length - 1] ?? -1
+    // A tap after the end (before the next timer tick) does not count; taps within one
+    // millisecond are one touch as far as the timeline can tell.
+    if (at >= round.durationMs || at <= last) return
+    tapsRef.current.push(at)
+    setTaps(tapsRef.current.length)
   }
 
   return (

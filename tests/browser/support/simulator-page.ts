@@ -5,6 +5,8 @@
 import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core'
 
 export const ROUND_MS = 10_000
+/** A brisk human pace: about 7 taps a second. */
+export const TAP_GAP_MS = 150
 
 export class SimulatorPage {
   readonly errors: string[] = []
@@ -20,7 +22,10 @@ export class SimulatorPage {
   static async open(context: BrowserContext, baseUrl: string, as?: string): Promise<SimulatorPage> {
     const page = await context.newPage()
     const simulator = new SimulatorPage(page, context)
-    await page.goto(as ? `${baseUrl}?as=${encodeURIComponent(as)}` : baseUrl)
+    // `baseUrl` is the simulator URL that `npm start` prints, with its token.
+    const url = new URL(baseUrl)
+    if (as) url.searchParams.set('as', as)
+    await page.goto(url.toString())
     await page.waitForSelector('body[data-ready="true"]')
     return simulator
   }
@@ -103,17 +108,23 @@ export class SimulatorPage {
   }
 
   /**
-   * Plays one round with `taps` taps. Ten seconds pass for both sides at once: the page's clock
-   * (Playwright's fake clock, which drives the round's timer) and the server's (`advanceServer`).
+   * Plays one round with `taps` taps, paced like a person (one every `TAP_GAP_MS` on the page's
+   * clock: the play page records that timeline and the server checks it). Ten seconds pass for
+   * both sides: the page's clock (Playwright's fake clock, which drives the round's timer) and
+   * the server's (`advanceServer`).
    */
   async playRound(taps: number, advanceServer: (ms: number) => void): Promise<void> {
+    if (taps * TAP_GAP_MS >= ROUND_MS) throw new Error(`${taps} taps do not fit in one round`)
     await this.phone.locator('#play').click()
     await this.phone.locator('#start').click()
     const target = this.phone.locator('#tap-target')
     await target.waitFor()
-    for (let tap = 0; tap < taps; tap++) await target.click()
+    for (let tap = 0; tap < taps; tap++) {
+      await this.page.clock.runFor(TAP_GAP_MS)
+      await target.click()
+    }
     advanceServer(ROUND_MS)
-    await this.page.clock.fastForward(ROUND_MS)
+    await this.page.clock.fastForward(ROUND_MS - taps * TAP_GAP_MS)
     await this.phone
       .locator('#result')
       .filter({ hasText: `本局 ${taps} 次` })

@@ -4,6 +4,8 @@ import { createCloudbaseStore } from '../../../cloudfunctions/adapters/cloudbase
 import type { ActionDeps } from '../../../cloudfunctions/core/deps'
 import { handle } from '../../../cloudfunctions/core/router'
 import type { RankingPage } from '../../../src/core/contract'
+import { ROUND_DURATION_MS } from '../../../src/core/contract'
+import { evenTapTimeline } from '../../../src/core/tap-timeline'
 import { type CloudDbStandin, createCloudDbStandin, type IndexFile } from './cloud-db-standin'
 import { FakeOpenApi } from './fake-open-api'
 import { RoundTripMeter } from './round-trip-meter'
@@ -67,6 +69,7 @@ export async function measureRoundTrips(options: ScenarioOptions): Promise<Round
         roundToken,
         score,
         requestId: `req-${String(roundToken).slice(0, 12)}`,
+        taps: evenTapTimeline(score, ROUND_DURATION_MS),
       })
   }
   const rows: RoundTripRow[] = []

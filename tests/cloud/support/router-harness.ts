@@ -11,6 +11,7 @@ import {
   type Envelope,
   ROUND_DURATION_MS,
 } from '../../../src/core/contract'
+import { evenTapTimeline } from '../../../src/core/tap-timeline'
 import { FakeOpenApi } from './fake-open-api'
 
 export const APPID = 'wxtestapp0000001'
@@ -78,7 +79,8 @@ export function createRouterHarness(options: HarnessOptions = {}) {
   async function play(openid: string, score: number, requestId = `req-${openid}-${now}-${score}`) {
     const round = await expectOk(openid, 'startRound')
     now += ROUND_DURATION_MS
-    return expectOk(openid, 'submitScore', { roundToken: round.roundToken, score, requestId })
+    const taps = evenTapTimeline(score, ROUND_DURATION_MS)
+    return expectOk(openid, 'submitScore', { roundToken: round.roundToken, score, requestId, taps })
   }
 
   return {

@@ -3,6 +3,8 @@
 import { openSqliteStore } from '../../../cloudfunctions/adapters/sqlite-store'
 import type { ActionDeps } from '../../../cloudfunctions/core/deps'
 import { handle } from '../../../cloudfunctions/core/router'
+import { ROUND_DURATION_MS } from '../../../src/core/contract'
+import { evenTapTimeline } from '../../../src/core/tap-timeline'
 import { FakeOpenApi } from './fake-open-api'
 import { writerScore } from './writer-plan'
 
@@ -61,6 +63,7 @@ async function run(options: WriterOptions): Promise<void> {
         roundToken: started.roundToken,
         score: writerScore(options.worker, p, round),
         requestId: `w${options.worker}-p${p}-r${round}`,
+        taps: evenTapTimeline(writerScore(options.worker, p, round), ROUND_DURATION_MS),
       })
       if (result.applied === true) applied++
     }

@@ -19,7 +19,8 @@ const KEYS = periodKeys(T0)
 const KEY_LIST = [KEYS.today, KEYS.week, KEYS.all]
 
 function member(groupId: string, openid: string, joinedAt = T0): MembershipRecord {
-  return { groupId, openid, memberKey: `key-${openid}`.padEnd(22, '0').slice(0, 22), joinedAt }
+  const memberKey = `key-${openid}`.padEnd(22, '0').slice(0, 22)
+  return { groupId, openid, memberKey, joinedAt, provenAt: joinedAt }
 }
 
 let tokenCounter = 0
@@ -74,8 +75,27 @@ export function describeStoreContract(
 
         expect(first.joined).toBe(true)
         expect(second.joined).toBe(false)
-        expect(await store.getMembership('G1', 'alice')).toEqual(member('G1', 'alice'))
+        // The second bind is a fresh proof: it moves provenAt, and nothing else.
+        expect(await store.getMembership('G1', 'alice')).toEqual({
+          ...member('G1', 'alice'),
+          provenAt: T0 + 5,
+        })
         expect(await store.countMembers('G1')).toBe(1)
+      })
+
+      it('moves a proof only forward, and reads memberships bound without one as proven at join', async () => {
+        await store.joinGroup({ ...member('G1', 'alice'), provenAt: T0 + 100 })
+        const late = await store.joinGroup({ ...member('G1', 'alice'), provenAt: T0 + 50 })
+        const { provenAt: _omitted, ...withoutProof } = member('G2', 'alice')
+        await store.joinGroup(withoutProof)
+
+        expect(late.joined).toBe(false)
+        expect((await store.getMembership('G1', 'alice'))?.provenAt).toBe(T0 + 100)
+        expect(await store.getMembership('G2', 'alice')).toEqual(member('G2', 'alice'))
+        expect((await store.listMemberships('alice')).map((m) => m.provenAt)).toEqual([
+          T0 + 100,
+          T0,
+        ])
       })
 
       it('lets exactly one of many concurrent binds of the same member create it', async () => {

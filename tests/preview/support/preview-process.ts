@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path'
 import type { SimOpenResult, SimState } from '../../../local/server/simulator/api-types'
 
 const ROOT = resolve(__dirname, '..', '..', '..')
-const READY = /simulator\s+(http:\/\/127\.0\.0\.1:\d+\/)/
+const READY = /simulator\s+(http:\/\/127\.0\.0\.1:\d+\/(?:\?token=[A-Za-z0-9_-]+)?)/
 
 function spawnStart(dataDir: string, extraArgs: string[]): ChildProcess {
   return spawn(
@@ -116,11 +116,15 @@ export function fileDigests(dir: string): Record<string, string> {
 
 /** The simulator's and the app's HTTP calls against one running server. */
 export function previewClient(baseUrl: string) {
+  // The simulator API needs the token that `npm start` printed inside the simulator's URL.
+  const simulatorToken = new URL(baseUrl).searchParams.get('token') ?? ''
+  const simHeaders = { 'x-simulator-token': simulatorToken }
   const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
     const response = await fetch(new URL(path, baseUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        ...simHeaders,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: JSON.stringify(body),
@@ -140,7 +144,9 @@ export function previewClient(baseUrl: string) {
     post,
     cloud,
     state: async (): Promise<SimState> =>
-      (await (await fetch(new URL('/api/sim/state', baseUrl))).json()) as SimState,
+      (await (
+        await fetch(new URL('/api/sim/state', baseUrl), { headers: simHeaders })
+      ).json()) as SimState,
     addMember: async (label: string) =>
       (await post<{ openid: string }>('/api/sim/members', { label })).openid,
     openCard: (as: string, cardId: string) =>

@@ -11,6 +11,7 @@ import {
   type WeChatStandIn,
 } from '../../../local/wechat/stand-in'
 import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../../../src/core/contract'
+import { evenTapTimeline } from '../../../src/core/tap-timeline'
 import { bootWeapp, type RenderedPage, type WeappApp } from './weapp-harness'
 import { connectPhone, type WechatHost } from './wechat-host'
 import { createWxStub, type WxStub } from './wx-stub'
@@ -110,6 +111,7 @@ export function createWorld(): World {
         roundToken: started.data.roundToken,
         score,
         requestId: `${label}-${clock.now}`,
+        taps: evenTapTimeline(score, ROUND_DURATION_MS),
       })
       clock.now += 1000
     },
