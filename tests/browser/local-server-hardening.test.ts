@@ -10,6 +10,7 @@ import { type LocalServer, startLocalServer } from '../../local/server/server'
 import type { SimOpenResult } from '../../local/server/simulator/api-types'
 import { PHONE_SESSION_TTL_MS } from '../../local/server/state-db'
 import { launchChromium } from './support/chromium'
+import { SimulatorPage } from './support/simulator-page'
 
 const APP_DIR = join(__dirname, '../../dist/h5')
 
@@ -140,18 +141,23 @@ describe('row 8: framing', () => {
 
     it('runs the H5 app in the simulator without a CSP violation (Taro’s inline script is hashed)', async () => {
       const context = await browser.newContext()
-      const page = await context.newPage()
       const violations: string[] = []
-      page.on('console', (message) => {
+      context.on('console', (message) => {
         if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
       })
-      await page.goto(server.simulatorUrl)
-      await page.goto(url('/app/'))
-      await page.waitForSelector('#app')
-      const fontSize = await page.evaluate(() => document.documentElement.style.fontSize)
+      // /app/ opened alone only explains how to open it: boot the app as the simulator frames
+      // it, in a member's phone (/app/?session=…), and check both pages' policies there.
+      const simulator = await SimulatorPage.open(context, server.simulatorUrl)
+      await simulator.addMember('CSP')
+      await simulator.launchApp()
+      const phone = await simulator.phoneFrame()
+      await phone.waitForSelector('#app')
+      const fontSize = await phone.evaluate(() => document.documentElement.style.fontSize)
 
+      expect(new URL(phone.url()).pathname).toBe('/app/')
       expect(violations).toEqual([])
       expect(fontSize).not.toBe('') // the inline rem script ran
+      expect(simulator.errors).toEqual([])
       await context.close()
     }, 60_000)
   })

@@ -26,7 +26,7 @@ const pages: SimulatorPage[] = []
 async function openAs(label?: string, options: { fakeClock?: boolean } = {}) {
   const context = await isolatedContext(browser)
   if (options.fakeClock) await context.clock.install()
-  const page = await SimulatorPage.open(context, server.url, label)
+  const page = await SimulatorPage.open(context, server.simulatorUrl, label)
   pages.push(page)
   return page
 }
@@ -96,6 +96,10 @@ it("B overtakes A; A's 服务通知 gets the message, which opens A's group rank
   // Next Monday 00:05: the weekly close; 上周 shows last week's podium and A's rank then.
   await a.page.getByTestId('clock-next-monday').click()
   await a.page.getByTestId('sim-clock').filter({ hasText: '00:05 周一' }).waitFor()
+  // Days have passed on the server, so A's phone session (24 h, issue 13) has expired: A opens
+  // the group's card again, and the phone starts afresh with a new session.
+  await a.tapLatestCard()
+  await a.phone.locator('.podium__place--1 .podium__score').filter({ hasText: '8' }).waitFor()
   await a.phone.locator('#last-week-toggle').click()
   await a.phone.locator('#last-week').waitFor()
   await expect(a.phone.locator('#last-week').textContent()).resolves.toContain('第 1 名')

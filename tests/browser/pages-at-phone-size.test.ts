@@ -34,7 +34,7 @@ async function openAs(
 ): Promise<SimulatorPage> {
   const context = await isolatedContext(browser, { width: options.width ?? 1400, height: 900 })
   if (options.fakeClock) await context.clock.install()
-  const page = await SimulatorPage.open(context, server.url, label)
+  const page = await SimulatorPage.open(context, server.simulatorUrl, label)
   pages.push(page)
   return page
 }

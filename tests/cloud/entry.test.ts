@@ -124,7 +124,7 @@ describe('server config', () => {
   })
 
   it('refuses a miniprogramState other than formal, trial or developer', () => {
-    const env = { LEADERBOARD_MEMBER_KEY_SALT: 'salt-0123456789abcdef' }
+    const env = { LEADERBOARD_MEMBER_KEY_SALT: 'Hk3-vQ9_zT2mW7pLx4RcN8yB6fJ1sD5a' }
     expect(loadServerConfig(dir, env).miniprogramState).toBe('formal')
     expect(() => loadServerConfig(dir, { ...env, LEADERBOARD_MINIPROGRAM_STATE: 'beta' })).toThrow(
       /formal, trial, developer/,

@@ -4,6 +4,8 @@ import type { SubscribeMessage } from '../../cloudfunctions/core/deliver-notices
 import { weekKey } from '../../cloudfunctions/core/periods'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
 import { createSchedulerMain, type SchedulerDeps } from '../../cloudfunctions/scheduler/index'
+import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createCloudDbStandin } from './support/cloud-db-standin'
 import { createRouterHarness, type RouterHarness, T0 } from './support/router-harness'
 
@@ -197,6 +199,7 @@ describe.each(['SQLite', 'CloudBase'])('pruning on %s', (adapter) => {
       roundToken: oldRound.roundToken,
       score: 30,
       requestId: 'req-old-round-0001',
+      taps: evenTapTimeline(30, ROUND_DURATION_MS),
     }) // Wed 05-15: d:2024-05-15, w:2024-05-13
     h.setNow(Date.parse('2024-05-22T12:00:00+08:00'))
     await h.play('bob', 50) // d:2024-05-22, w:2024-05-20
@@ -205,7 +208,12 @@ describe.each(['SQLite', 'CloudBase'])('pruning on %s', (adapter) => {
     h.setNow(Date.parse('2024-06-02T23:05:00+08:00'))
     const recent = await h.expectOk('bob', 'startRound')
     h.advance(10_000)
-    const submitted = { roundToken: recent.roundToken, score: 7, requestId: 'req-recent-0001' }
+    const submitted = {
+      roundToken: recent.roundToken,
+      score: 7,
+      requestId: 'req-recent-0001',
+      taps: evenTapTimeline(7, ROUND_DURATION_MS),
+    }
     await h.expectOk('bob', 'submitScore', submitted) // Sunday: still w:2024-05-27
     h.setNow(Date.parse('2024-06-03T00:05:00+08:00'))
 

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 
 import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { type RunningPreview, startPreview } from './support/preview-process'
 
 jest.setTimeout(90_000)
@@ -61,11 +62,14 @@ afterEach(async () => {
 })
 
 function client(baseUrl: string) {
+  // The simulator API needs the token that `npm start` printed inside the simulator's URL.
+  const simHeaders = { 'x-simulator-token': new URL(baseUrl).searchParams.get('token') ?? '' }
   const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
     const response = await fetch(new URL(path, baseUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        ...simHeaders,
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: JSON.stringify(body),
@@ -83,7 +87,9 @@ function client(baseUrl: string) {
     post,
     entry,
     state: async (): Promise<SimState> =>
-      (await (await fetch(new URL('/api/dingtalk-sim/state', baseUrl))).json()) as SimState,
+      (await (
+        await fetch(new URL('/api/dingtalk-sim/state', baseUrl), { headers: simHeaders })
+      ).json()) as SimState,
     authCode: async (corpId: string, userId: string) =>
       (await post<{ authCode: string }>('/api/dingtalk-sim/auth-code', { corpId, userId }))
         .authCode,
@@ -198,6 +204,7 @@ it('keeps the DingTalk demo group, every answered member, join and score across 
               action: 'submitScore',
               roundToken: player.roundToken,
               score: player.score,
+              taps: evenTapTimeline(player.score, ROUND_DURATION_MS),
               requestId: `dd-crash-${player.userId}`,
             },
             player.token,

@@ -38,6 +38,8 @@ interface Phone {
   withShareTicket: boolean
   /** Closed with the capsule's ◉: still running, hidden, and the next card is a hot start. */
   inBackground: boolean
+  /** The session the running app was started with (its `?session=`). */
+  session: string
 }
 
 const POLL_MS = 1500
@@ -426,12 +428,19 @@ function emulateTouchSubmit(frame: HTMLIFrameElement): void {
   )
 }
 
-function createPhone(openid: string, url: string): Phone {
+function createPhone(openid: string, session: string, url: string): Phone {
   const frame = document.createElement('iframe')
   frame.setAttribute('data-phone', openid)
   frame.setAttribute('title', `${labelOf(openid)} 的手机`)
   frame.src = url
-  const phone: Phone = { openid, frame, ready: false, withShareTicket: false, inBackground: false }
+  const phone: Phone = {
+    openid,
+    frame,
+    ready: false,
+    withShareTicket: false,
+    inBackground: false,
+    session,
+  }
   // Not "ready" again here: the app may announce itself before the frame's load event fires.
   frame.addEventListener('load', () => emulateTouchSubmit(frame))
   byId('phone-screen').append(frame)
@@ -442,7 +451,9 @@ function createPhone(openid: string, url: string): Phone {
 function deliver(openid: string, opened: SimOpenResult): void {
   const existing = phones.get(openid)
   if (existing) existing.inBackground = false
-  if (existing?.ready && existing.frame.contentWindow) {
+  // A hot start keeps the running app's session; when the server replaced it (it expired), the
+  // app could only answer 401, so the phone starts cold with the new one.
+  if (existing?.ready && existing.frame.contentWindow && existing.session === opened.session) {
     // Hot start: the app is running on this phone; it takes the new options through onShow.
     existing.frame.contentWindow.postMessage(
       { type: HOST_MESSAGE.enter, launch: opened.launch },
@@ -450,9 +461,10 @@ function deliver(openid: string, opened: SimOpenResult): void {
     )
   } else if (existing) {
     existing.ready = false
+    existing.session = opened.session
     existing.frame.src = appUrl(opened.session, opened.launch)
   } else {
-    createPhone(openid, appUrl(opened.session, opened.launch))
+    createPhone(openid, opened.session, appUrl(opened.session, opened.launch))
   }
   renderPhones()
 }

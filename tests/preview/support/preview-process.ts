@@ -94,8 +94,10 @@ export function runUntilExit(dataDir: string, extraArgs: string[] = []): Promise
     if (READY.test(stdout)) child.kill('SIGKILL')
   })
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  // 'close', not 'exit': 'exit' can come before the last stdout/stderr chunks were read (on a
+  // busy machine the refusal's message was still in the pipe), 'close' only after both pipes end.
   return new Promise((resolvePromise) =>
-    child.on('exit', (code) => resolvePromise({ code, stdout, stderr })),
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr })),
   )
 }
 
