@@ -514,7 +514,7 @@ export class SqliteStore implements LeaderboardStore {
            SET score = excluded.score, achieved_at = excluded.achieved_at WHERE ${BETTER}`,
       ),
       getBests: db.prepare(
-        `SELECT period_key, score FROM bests
+        `SELECT period_key, score, achieved_at FROM bests
          WHERE openid = @openid AND period_key IN (@today, @week, @all)`,
       ),
       peekRateLimit: db.prepare(
@@ -549,10 +549,6 @@ export class SqliteStore implements LeaderboardStore {
              WHERE json_extract(value, '$.openid') <> @openid ORDER BY key))
          WHERE EXISTS (SELECT 1 FROM json_each(history.podium)
            WHERE json_extract(value, '$.openid') = @openid)`,
-      ),
-      getBestPositions: db.prepare(
-        `SELECT period_key, score, achieved_at FROM bests
-         WHERE openid = @openid AND period_key IN (@week, @all)`,
       ),
       // Members of the player's groups, holding an "overtaken" credit, whose best of the period
       // the new value passes; with an earlier best, only those it did not already pass.
@@ -808,24 +804,35 @@ export class SqliteStore implements LeaderboardStore {
     return row ? toRound(row) : null
   }
 
+  /**
+   * Raises the three bests and returns them with the ones stored before. The earlier bests are
+   * read first (one statement) and the raised values follow from the same order the upsert
+   * applies, so the submission needs no second read to know what rose.
+   */
   private raiseBests(
     openid: string,
     score: number,
     achievedAt: number,
     keys: PeriodKeys,
-  ): Record<Period, number> {
-    for (const periodKey of [keys.today, keys.week, keys.all]) {
-      this.sql.raiseBest.run({ openid, periodKey, score, achievedAt })
-    }
+  ): { best: Record<Period, number>; before: Map<string, { score: number; achievedAt: number }> } {
     const rows = this.sql.getBests.all({ openid, ...keys }) as Array<{
       period_key: string
       score: number
+      achieved_at: number
     }>
-    const byKey = new Map(rows.map((row) => [row.period_key, row.score]))
+    const before = new Map(
+      rows.map((row) => [row.period_key, { score: row.score, achievedAt: row.achieved_at }]),
+    )
+    for (const periodKey of [keys.today, keys.week, keys.all]) {
+      this.sql.raiseBest.run({ openid, periodKey, score, achievedAt })
+    }
+    const after = (key: string) => {
+      const earlier = before.get(key)
+      return earlier && !isBetterBest({ score, achievedAt }, earlier) ? earlier.score : score
+    }
     return {
-      today: byKey.get(keys.today) ?? score,
-      week: byKey.get(keys.week) ?? score,
-      all: byKey.get(keys.all) ?? score,
+      best: { today: after(keys.today), week: after(keys.week), all: after(keys.all) },
+      before,
     }
   }
 
@@ -836,19 +843,8 @@ export class SqliteStore implements LeaderboardStore {
         const consumed = this.sql.consumeRound.run({ token, openid, requestId, score, achievedAt })
         if (consumed.changes !== 1) return { status: 'conflict' }
         const keys = submission.periodKeys
-        const before = submission.notify
-          ? new Map(
-              (
-                this.sql.getBestPositions.all({ openid, week: keys.week, all: keys.all }) as Array<{
-                  period_key: string
-                  score: number
-                  achieved_at: number
-                }>
-              ).map((row) => [row.period_key, { score: row.score, achievedAt: row.achieved_at }]),
-            )
-          : null
-        const best = this.raiseBests(openid, score, achievedAt, keys)
-        if (submission.notify && before) {
+        const { best, before } = this.raiseBests(openid, score, achievedAt, keys)
+        if (submission.notify) {
           // One compact row per raising submission; the recipients are found when it is expanded.
           const rise = (period: 'all' | 'week') => {
             const earlier = before.get(keys[period]) ?? null
@@ -887,7 +883,7 @@ export class SqliteStore implements LeaderboardStore {
     if (round.result !== null) return round.result
     return this.db
       .transaction(() => {
-        const best = this.raiseBests(
+        const { best } = this.raiseBests(
           round.openid,
           round.usedScore ?? 0,
           round.usedAt ?? round.startedAt,
