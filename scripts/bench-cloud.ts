@@ -280,6 +280,15 @@ async function main(): Promise<void> {
       ),
     )
 
+    // The scheduler's delivery run turns the submissions' queued overtakes into per-recipient
+    // notices (the work the submission step no longer does); time it until the queue is empty.
+    const queued = () => store.db.prepare(`SELECT count(*) FROM overtakes`).pluck().get() as number
+    const overtakes = queued()
+    const expandStart = process.hrtime.bigint()
+    while (queued() > 0) await store.listDueNotices(now + 60_000, 100)
+    const expandMs = Number(process.hrtime.bigint() - expandStart) / 1e6
+    const notices = store.db.prepare(`SELECT count(*) FROM notices`).pluck().get() as number
+
     const rssMb = process.resourceUsage().maxRSS / 1024
     console.log('')
     console.log('| action | calls | ops/s | p50 ms | p99 ms |')
@@ -292,6 +301,10 @@ async function main(): Promise<void> {
     console.log('')
     console.log(
       `Seeding: ${(seedMs / 1000).toFixed(1)} s (bulkSeed). Peak RSS: ${rssMb.toFixed(0)} MB.`,
+    )
+    console.log(
+      `Delivery run: ${overtakes} queued overtakes expanded into ${notices} notices in ` +
+        `${(expandMs / 1000).toFixed(1)} s (${Math.round((overtakes / expandMs) * 1000)} overtakes/s).`,
     )
     // Latency tails depend on what else runs on the machine; print it next to the figures.
     const load = loadavg()

@@ -853,6 +853,8 @@ export class CloudbaseStore implements LeaderboardStore {
       this.col('profiles').where({ _id: openid }).remove(),
       this.col('credits').where({ _id: openid }).remove(),
       this.col('notices').where({ openid }).remove(),
+      // The player's passings not yet turned into notices (the recipients' are kept).
+      this.col('overtakes').where({ byOpenid: openid }).remove(),
       // Past podiums keep the other places; the player's own is taken out.
       this.col('history')
         .where({ 'podium.openid': openid })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 
 import { openSqliteStore, SCHEMA_VERSION } from '../../cloudfunctions/adapters/sqlite-store'
+import { periodKeys } from '../../cloudfunctions/core/periods'
 
 describe('SQLite adapter', () => {
   let dir: string
@@ -29,6 +30,7 @@ describe('SQLite adapter', () => {
       'jobs',
       'memberships',
       'notices',
+      'overtakes',
       'profiles',
       'rate_limits',
       'rounds',
@@ -44,7 +46,7 @@ describe('SQLite adapter', () => {
     // Rewind the file to what step 1 alone produced.
     const raw = new Database(file)
     raw.exec(`CREATE TABLE group_scores (group_id TEXT, period_key TEXT, openid TEXT)`)
-    raw.exec(`DROP TABLE credits; DROP TABLE notices; DROP TABLE history; DROP TABLE jobs;
+    raw.exec(`DROP TABLE credits; DROP TABLE notices; DROP TABLE history; DROP TABLE jobs; DROP TABLE overtakes;
       DROP INDEX bests_by_period; DROP INDEX rounds_by_expiry; DROP INDEX rate_limits_by_window`)
     raw.pragma('user_version = 1')
     raw.close()
@@ -116,6 +118,47 @@ describe('SQLite adapter', () => {
         'SEARCH b USING PRIMARY KEY (openid=? AND period_key=?)',
       ])
     }
+    store.close()
+  })
+
+  it('writes one overtake row per passing submission and leaves the recipients to the delivery run', async () => {
+    const store = openSqliteStore({ filename: ':memory:' })
+    const t0 = Date.UTC(2024, 4, 15, 4, 0, 0)
+    const keys = periodKeys(t0)
+    const score = async (openid: string, value: number, at: number, notify: boolean) => {
+      const token = `tok-${openid}-${value}`.padEnd(16, 'x')
+      await store.createRound({ token, openid, startedAt: at - 1000, expiresAt: at + 60_000 }, 0)
+      return store.applyScore({
+        token,
+        openid,
+        requestId: `req-${token}`,
+        score: value,
+        achievedAt: at,
+        periodKeys: keys,
+        ...(notify ? { notify: { dayKey: keys.today } } : {}),
+      })
+    }
+    for (const group of ['G1', 'G2']) {
+      for (const openid of ['alice', 'carol', 'dave', 'bob']) {
+        await store.joinGroup({ groupId: group, openid, memberKey: `k-${openid}`, joinedAt: t0 })
+      }
+    }
+    for (const openid of ['alice', 'carol', 'dave']) {
+      await store.addCredits(openid, ['overtaken'], t0)
+      await score(openid, 10, t0 - 5000, false)
+    }
+    const rows = () => store.db.prepare(`SELECT count(*) FROM overtakes`).pluck().get()
+    const notices = () => store.db.prepare(`SELECT count(*) FROM notices`).pluck().get()
+
+    await score('bob', 40, t0, true)
+
+    // Six notices are due (three members in two groups), yet the submission wrote one row.
+    expect({ rows: rows(), notices: notices() }).toEqual({ rows: 1, notices: 0 })
+    expect(await store.listDueNotices(t0 + 60_000, 100)).toHaveLength(6)
+    expect({ rows: rows(), notices: notices() }).toEqual({ rows: 0, notices: 6 })
+
+    await score('bob', 5, t0 + 1000, true) // raises nothing: no row
+    expect(rows()).toBe(0)
     store.close()
   })
 })

@@ -594,6 +594,33 @@ export function describeStoreContract(
         expect(await store.getCredits('alice')).toEqual({ overtaken: 0, weekly: 0 })
         expect(await store.listDueNotices(T0 + 60_000, 100)).toEqual([])
       })
+
+      it('queues nothing for a submitter who deleted their data before the scheduler ran', async () => {
+        await store.joinGroup(member('G1', 'alice'))
+        await store.joinGroup(member('G1', 'bob'))
+        await store.addCredits('alice', ['overtaken'], T0)
+        await record(store, 'alice', 30, T0 - 5000)
+        await notify('bob', 40, T0)
+
+        await store.deleteUserData('bob')
+
+        expect(await store.listDueNotices(T0 + 60_000, 100)).toEqual([])
+        expect(await store.getCredits('alice')).toEqual({ overtaken: 1, weekly: 0 })
+      })
+
+      it('queues nothing for a recipient who left the group before the scheduler ran', async () => {
+        await store.joinGroup(member('G1', 'alice'))
+        await store.joinGroup(member('G1', 'bob'))
+        await store.joinGroup(member('G2', 'alice'))
+        await store.joinGroup(member('G2', 'bob'))
+        await store.addCredits('alice', ['overtaken'], T0)
+        await record(store, 'alice', 30, T0 - 5000)
+        await notify('bob', 40, T0)
+
+        await store.leaveGroup('G1', 'alice')
+
+        expect(await pending()).toEqual(['overtaken G2 alice'])
+      })
     })
   })
 }
