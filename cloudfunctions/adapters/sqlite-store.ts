@@ -1130,15 +1130,19 @@ export class SqliteStore implements LeaderboardStore {
       .immediate()
   }
 
-  /** Rows per table (the storage benchmark). */
-  rowCounts(): Record<string, number> {
-    const tables = this.db
+  private tableNames(): string[] {
+    return this.db
       .prepare(
         `SELECT name FROM sqlite_master
          WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
       )
       .pluck()
       .all() as string[]
+  }
+
+  /** Rows per table (the storage benchmark). */
+  rowCounts(): Record<string, number> {
+    const tables = this.tableNames()
     return Object.fromEntries(
       tables.map((table) => [
         table,
@@ -1189,13 +1193,7 @@ export class SqliteStore implements LeaderboardStore {
 
   /** Every table's rows in primary-key order: lets tests prove that nothing was written. */
   snapshot(): Record<string, unknown[]> {
-    const tables = this.db
-      .prepare(
-        `SELECT name FROM sqlite_master
-         WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
-      )
-      .pluck()
-      .all() as string[]
+    const tables = this.tableNames()
     return Object.fromEntries(
       tables.map((table) => [
         table,

@@ -1,9 +1,10 @@
 import type { Period } from './contract'
 
 /**
- * The ranking window that contains an instant, as the cloud function counts it (days and weeks in
- * Asia/Shanghai, weeks from Monday; see cloudfunctions/core/periods.ts, whose keys these equal).
- * The client keeps the window of what is on screen, so it can tell when the day has rolled over.
+ * The ranking window that contains an instant (days and weeks in Asia/Shanghai, weeks from
+ * Monday): the one rule for the app and the cloud function (cloudfunctions/core/periods.ts keys
+ * the store with it). The client keeps the window of what is on screen, so it can tell when the
+ * day has rolled over.
  *
  * Asia/Shanghai is UTC+8 all year (no daylight saving), so a fixed offset is exact.
  */
