@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 
 import devConfig from './dev'
@@ -10,6 +12,14 @@ const platform = process.env.TARO_ENV ?? 'weapp'
 // (`*.dd.ts`) in place of the H5 ones: `LEADERBOARD_H5_FLAVOR=dd taro build --type h5`.
 const dingtalkH5 = platform === 'h5' && process.env.LEADERBOARD_H5_FLAVOR === 'dd'
 const outputRoot = dingtalkH5 ? 'dist/h5-dd' : `dist/${platform}`
+// The client↔cloud contract lives outside `src/` (the functions import it too, and must never
+// import the app). Taro compiles only `sourceRoot` with its babel preset unless a path is listed
+// in `compile.include` (https://docs.taro.zone/docs/config-detail#minicompileinclude).
+// `local/host-protocol.ts` is the preview's wire format with the H5 build's edge modules.
+const COMPILED_OUTSIDE_SRC = [
+  resolve(__dirname, '..', 'shared'),
+  resolve(__dirname, '..', 'local/host-protocol.ts'),
+]
 const DINGTALK_MODULES =
   /[\\/](platform[\\/](services|enter-options|share)|components[\\/]group-name)$/
 
@@ -32,12 +42,14 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
+      compile: { include: COMPILED_OUTSIDE_SRC },
       postcss: {
         pxtransform: { enable: true, config: {} },
       },
     },
     h5: {
       publicPath: dingtalkH5 ? '/app-dd/' : '/',
+      compile: { include: COMPILED_OUTSIDE_SRC },
       webpackChain(chain, webpack) {
         // The H5 app is the local preview's, read from 127.0.0.1: its 308 KiB entry is React and
         // the Taro runtime, more than webpack's 244 KiB default for sites on a mobile network.

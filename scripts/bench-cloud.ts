@@ -28,8 +28,8 @@ import type { CallerContext, WeChatOpenApi } from '../cloudfunctions/core/ports'
 import { DEFAULT_RATE_LIMITS } from '../cloudfunctions/core/rate-limit'
 import { handle } from '../cloudfunctions/core/router'
 import type { MembershipRecord } from '../cloudfunctions/core/store'
-import { ROUND_DURATION_MS } from '../src/core/contract'
-import { evenTapTimeline } from '../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../shared/contract'
+import { evenTapTimeline } from '../shared/tap-timeline'
 import { measureRoundTrips, roundTripTable } from '../tests/cloud/support/round-trip-scenarios'
 
 const QUICK = process.argv.includes('--quick')

@@ -22,8 +22,8 @@ import { join } from 'node:path'
 import { startLocalServer } from '../local/server/server'
 import type { SimOpenResult } from '../local/server/simulator/api-types'
 import { createCloudId } from '../local/wechat/cloud-id'
-import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../src/core/contract'
-import { evenTapTimeline } from '../src/core/tap-timeline'
+import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../shared/contract'
+import { evenTapTimeline } from '../shared/tap-timeline'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5

@@ -2,7 +2,7 @@
  * How fast the play page of the H5 build registers taps on the local simulator, when the taps
  * are real mouse input driven as fast as Chromium takes them, and what timeline it records. It
  * prints figures (no assertion): the page's ceiling, against which the human bound of
- * `src/core/tap-timeline.ts` (20 taps in any second) is set.
+ * `shared/tap-timeline.ts` (20 taps in any second) is set.
  *
  *   npm run build:h5 && npx tsx scripts/bench-tap-rate.ts
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path'
 
 import { startLocalServer } from '../local/server/server'
 import type { SimOpenResult } from '../local/server/simulator/api-types'
-import { MAX_TAPS_PER_SECOND } from '../src/core/tap-timeline'
+import { MAX_TAPS_PER_SECOND } from '../shared/tap-timeline'
 import { isolatedContext, launchChromium } from '../tests/browser/support/chromium'
 
 const BURST_MS = 2_000

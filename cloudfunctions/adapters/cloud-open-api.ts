@@ -1,8 +1,8 @@
 import { request } from 'node:https'
 
+import { cloudIdSdkError } from '../../shared/wechat-facts'
 import type {
   CallerContext,
-  CloudIdFailure,
   Logger,
   OpenDataResult,
   SessionResult,
@@ -26,13 +26,6 @@ export interface CloudOpenApiOptions {
 }
 
 export const JSCODE2SESSION_URL = 'https://api.weixin.qq.com/sns/jscode2session'
-
-/** SDK error codes of CloudID resolution (wx-server-sdk ERR_CODE table). */
-const CLOUD_ID_ERRORS: Record<number, CloudIdFailure> = {
-  [-601005]: 'CLOUD_ID_INVALID',
-  [-601006]: 'CLOUD_ID_EXPIRED',
-  [-601007]: 'CLOUD_ID_NOT_OWNED',
-}
 
 function errorCode(value: unknown): number | null {
   if (typeof value !== 'object' || value === null) return null
@@ -71,15 +64,15 @@ export function createCloudOpenApi(options: CloudOpenApiOptions): WeChatOpenApi 
       try {
         item = (await options.sdk.getOpenData({ list: [cloudID] })).list[0]
       } catch (error) {
-        const reason = CLOUD_ID_ERRORS[errorCode(error) ?? 0]
-        if (reason) return { ok: false, reason }
+        const known = cloudIdSdkError(errorCode(error))
+        if (known) return { ok: false, reason: known.code }
         throw error
       }
       // Per-item failures are reported with the same codes.
       const itemCode = errorCode(item)
       if (itemCode !== null && itemCode !== 0) {
-        const reason = CLOUD_ID_ERRORS[itemCode]
-        if (reason) return { ok: false, reason }
+        const known = cloudIdSdkError(itemCode)
+        if (known) return { ok: false, reason: known.code }
         throw new Error(`getOpenData item failed with ${itemCode}`)
       }
       const data = item?.data

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 
-import type { NoticeKind, Period, Profile } from '../../src/core/contract'
+import type { NoticeKind, Period, Profile } from '../../shared/contract'
 import { overtakenNoticeId, passes } from '../core/notices'
 import type { PeriodKeys } from '../core/periods'
 import {

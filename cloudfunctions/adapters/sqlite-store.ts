@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 
-import type { NoticeKind, Period, Profile } from '../../src/core/contract'
+import type { NoticeKind, Period, Profile } from '../../shared/contract'
 import type { PeriodKeys } from '../core/periods'
 import {
   type ApplyScoreResult,

@@ -1,4 +1,4 @@
-import type { NoticeTemplates } from '../../src/core/contract'
+import type { NoticeTemplates } from '../../shared/contract'
 import {
   type MiniprogramState,
   noticeData,

@@ -1,4 +1,4 @@
-import type { NoticeTemplates } from '../../src/core/contract'
+import type { NoticeTemplates } from '../../shared/contract'
 import type { CallerContext, Clock, Logger, WeChatOpenApi } from './ports'
 import type { RateLimits } from './rate-limit'
 import type { LeaderboardStore } from './store'

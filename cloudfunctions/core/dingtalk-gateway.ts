@@ -18,8 +18,8 @@ import {
   NICKNAME_MAX_LENGTH,
   ok,
   type RankingPage,
-} from '../../src/core/contract'
-import type { DingTalkGroupInfo, DingTalkSession } from '../../src/core/dingtalk-contract'
+} from '../../shared/contract'
+import type { DingTalkGroupInfo, DingTalkSession } from '../../shared/dingtalk-contract'
 import type { ActionDeps } from './deps'
 import { DingTalkApiError, type DingTalkFailureKind, type DingTalkOpenApi } from './dingtalk-ports'
 import {

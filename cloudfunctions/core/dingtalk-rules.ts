@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
-import type { RankingPage, RankingRow } from '../../src/core/contract'
+import type { RankingPage, RankingRow } from '../../shared/contract'
 import { memberKey } from './member-key'
 
 /** The two ways a group reaches the server. */

@@ -1,4 +1,4 @@
-import { PROOF_MAX_AGE_MS } from '../../src/core/contract'
+import { PROOF_MAX_AGE_MS } from '../../shared/contract'
 import type { MembershipRecord } from './store'
 import { Failure } from './validation'
 

@@ -1,5 +1,5 @@
-import type { NoticeKind } from '../../src/core/contract'
-import { NOTICE_PAGE } from '../../src/core/contract'
+import type { NoticeKind } from '../../shared/contract'
+import { NOTICE_PAGE } from '../../shared/contract'
 import { isBetterBest, type NoticePayload } from './store'
 
 /** Deterministic notice ids: the store keeps one record per id, so at most one send per id. */

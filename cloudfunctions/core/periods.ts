@@ -1,5 +1,5 @@
-import type { Period } from '../../src/core/contract'
-import { windowKey } from '../../src/core/ranking-window'
+import type { Period } from '../../shared/contract'
+import { windowKey } from '../../shared/ranking-window'
 
 export const ALL_TIME_KEY = 'all'
 

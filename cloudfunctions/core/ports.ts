@@ -13,8 +13,9 @@ export interface CallerContext {
   env: string | null
 }
 
-/** SDK error codes of CloudID resolution, mapped to contract codes by the action layer. */
-export type CloudIdFailure = 'CLOUD_ID_INVALID' | 'CLOUD_ID_EXPIRED' | 'CLOUD_ID_NOT_OWNED'
+/** SDK error codes of CloudID resolution, as contract codes (shared/wechat-facts.ts). */
+export type { CloudIdFailure } from '../../shared/wechat-facts'
+import type { CloudIdFailure } from '../../shared/wechat-facts'
 
 export type OpenDataResult =
   | { ok: true; data: Record<string, unknown> }

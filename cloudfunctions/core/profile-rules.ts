@@ -1,5 +1,5 @@
-import { NICKNAME_MAX_LENGTH } from '../../src/core/contract'
-import { normalizeDisplayName } from '../../src/core/display-name'
+import { NICKNAME_MAX_LENGTH } from '../../shared/contract'
+import { normalizeDisplayName } from '../../shared/display-name'
 import { invalid } from './validation'
 
 /** Raw input cap before trimming, so a huge string is rejected without scanning it. */

@@ -6,7 +6,7 @@ import {
   type Profile,
   type RankingPage,
   type RankingRow,
-} from '../../src/core/contract'
+} from '../../shared/contract'
 import type { ActionDeps } from './deps'
 import { encodeCursor, type RankingCursor } from './ranking-cursor'
 import type { RankedEntry, ScoreEntry } from './store'

@@ -1,4 +1,4 @@
-import type { ActionName } from '../../src/core/contract'
+import type { ActionName } from '../../shared/contract'
 import type { LeaderboardStore, RateLimitHit } from './store'
 import { Failure } from './validation'
 

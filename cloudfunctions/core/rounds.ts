@@ -1,4 +1,4 @@
-import { ROUND_DURATION_MS } from '../../src/core/contract'
+import { ROUND_DURATION_MS } from '../../shared/contract'
 
 /**
  * A round token stays valid for two minutes from its start: the 10 s game plus generous slack for

@@ -5,7 +5,7 @@ import {
   fail,
   isActionName,
   ok,
-} from '../../src/core/contract'
+} from '../../shared/contract'
 import { deleteMyData } from './actions/delete-my-data'
 import { enterGroup } from './actions/enter-group'
 import { getLastWeek } from './actions/get-last-week'

@@ -1,4 +1,4 @@
-import type { NoticeKind, Period, Profile } from '../../src/core/contract'
+import type { NoticeKind, Period, Profile } from '../../shared/contract'
 import type { PeriodKeys } from './periods'
 
 /**

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../src/core/contract'
+import type { ErrorCode } from '../../shared/contract'
 
 /**
  * A typed, expected failure of an action. Thrown only before anything is written (parsing,

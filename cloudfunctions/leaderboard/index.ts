@@ -5,8 +5,8 @@
  */
 import * as cloud from 'wx-server-sdk'
 
-import type { ActionName, ActionOutput, Envelope } from '../../src/core/contract'
-import { fail } from '../../src/core/contract'
+import type { ActionName, ActionOutput, Envelope } from '../../shared/contract'
+import { fail } from '../../shared/contract'
 import { createCloudOpenApi, type OpenDataSdk } from '../adapters/cloud-open-api'
 import { type CloudDatabase, createCloudbaseStore } from '../adapters/cloudbase-store'
 import type { ActionDeps } from '../core/deps'

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import type { NoticeTemplates } from '../../src/core/contract'
+import type { NoticeTemplates } from '../../shared/contract'
 import { MINIPROGRAM_STATES, type MiniprogramState } from '../core/notices'
 import { weakSecretReason } from '../core/secret-strength'
 

@@ -17,7 +17,7 @@
  */
 import * as cloud from 'wx-server-sdk'
 
-import { type Envelope, fail, ok } from '../../src/core/contract'
+import { type Envelope, fail, ok } from '../../shared/contract'
 import { type CloudDatabase, createCloudbaseStore } from '../adapters/cloudbase-store'
 import { createSubscribeMessageApi, type OpenApiSdk } from '../adapters/subscribe-message-api'
 import { deliverNotices, type DeliveryDeps, type DeliveryReport } from '../core/deliver-notices'

@@ -25,9 +25,9 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 
 import { openSqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
-import { ROUND_DURATION_MS } from '../../src/core/contract'
-import { DINGTALK_PATHS } from '../../src/core/dingtalk-contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../shared/contract'
+import { DINGTALK_PATHS } from '../../shared/dingtalk-contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import {
   HttpError,
   readBody,

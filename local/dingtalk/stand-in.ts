@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto'
 
-import { DINGTALK_ENTRY_QUERY } from '../../src/core/dingtalk-contract'
+import { DINGTALK_ENTRY_QUERY } from '../../shared/dingtalk-contract'
 import {
   type DingTalkCollection,
   type DingTalkRecord,

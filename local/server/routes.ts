@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
+import { SCENE } from '../../shared/wechat-facts'
 import { CallFunctionError } from '../wechat/function-runtime'
 import type { LocalBackend } from '../wechat/local-backend'
 import { StandInError, type WeChatStandIn } from '../wechat/stand-in'
@@ -39,7 +40,6 @@ import type {
 import { checkSimName, SIM_NAME_MAX_LENGTH } from './simulator/names'
 
 /** Scene of opening the mini program from the chat list's recent bar, without any card. */
-export const SCENE_RECENT_LIST = 1001
 export const HOME_PAGE_PATH = 'pages/ranking/index'
 
 export interface RouteContext {
@@ -248,7 +248,7 @@ export function createApiRoutes(context: RouteContext) {
     'POST /api/sim/launch': async (request, response) => {
       const body = await readJsonObject(request)
       const as = requireMember(stringField(body, 'as'))
-      const launch: SimLaunchOptions = { scene: SCENE_RECENT_LIST, path: HOME_PAGE_PATH, query: {} }
+      const launch: SimLaunchOptions = { scene: SCENE.recentList, path: HOME_PAGE_PATH, query: {} }
       const result: SimOpenResult = { launch, session: sessionFor(as) }
       await reply(response, 200, result)
     },

@@ -14,9 +14,9 @@ import {
   type Envelope,
   type Round,
   ROUND_DURATION_MS,
-} from '../../src/core/contract'
+} from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { buildSharePayload } from '../../src/core/share-payload'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
 import { createCloudId } from '../wechat/cloud-id'
 import type { LocalFunctionRuntime } from '../wechat/function-runtime'
 import { isWxApiError, type WeChatStandIn } from '../wechat/stand-in'

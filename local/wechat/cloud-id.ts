@@ -10,8 +10,8 @@
  */
 
 /** The single key of a marker's JSON form. */
-export { CLOUD_ID_MARKER_KEY } from '../../src/core/local-host-protocol'
-import { CLOUD_ID_MARKER_KEY } from '../../src/core/local-host-protocol'
+export { CLOUD_ID_MARKER_KEY } from '../host-protocol'
+import { CLOUD_ID_MARKER_KEY } from '../host-protocol'
 
 export interface CloudIdMarkerJson {
   [CLOUD_ID_MARKER_KEY]: string

@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto'
 
+import { cloudIdSdkError } from '../../shared/wechat-facts'
 import { cloudIdOf } from './cloud-id'
 import type { WeChatStandIn } from './stand-in'
 
@@ -40,11 +41,9 @@ export const FUNCTION_NOT_FOUND = -501000
 export const FUNCTION_EXECUTE_FAIL = -504002
 
 // Descriptions as in wx-server-sdk's ERR_CODE table (-501000 has none there).
-const ERR_DESCRIPTION: Record<number, string> = {
-  [-504002]: 'functions execute fail',
-  [-601005]: 'invalid cloudID',
-  [-601006]: 'cloudID expired',
-  [-601007]: 'cloudID and calling user does not match',
+function errDescription(errCode: number): string {
+  if (errCode === FUNCTION_EXECUTE_FAIL) return 'functions execute fail'
+  return cloudIdSdkError(errCode)?.errMsg ?? ''
 }
 
 /** The second argument of `main`, shaped like the SCF context (values are local stand-ins). */
@@ -102,7 +101,7 @@ export class CallFunctionError extends Error {
   readonly requestID: string
 
   constructor(errCode: number, detail: string, requestID: string, cause?: unknown) {
-    const errMsg = `cloud.callFunction:fail Error: errCode: ${errCode} ${ERR_DESCRIPTION[errCode] ?? ''} | errMsg: ${detail}`
+    const errMsg = `cloud.callFunction:fail Error: errCode: ${errCode} ${errDescription(errCode)} | errMsg: ${detail}`
     super(errMsg, cause === undefined ? undefined : { cause })
     this.name = 'CallFunctionError'
     this.errCode = errCode

@@ -18,40 +18,22 @@ import { createCipheriv, randomBytes } from 'node:crypto'
 
 import type {
   CallerContext,
-  CloudIdFailure,
   OpenDataResult,
   SessionResult,
   WeChatOpenApi,
 } from '../../cloudfunctions/core/ports'
+import {
+  CLOUD_ID_LIFE_MS,
+  CLOUD_ID_SDK_ERROR,
+  CLOUD_ID_SDK_ERRORS,
+  type CloudIdSdkErrorCode,
+  SCENE,
+} from '../../shared/wechat-facts'
 import { parseSnapshot, SnapshotError, type StandInRecord, WHOLE_COLLECTION_KEY } from './snapshot'
 import { trackWrites } from './write-tracker'
 
-export const SCENE_SINGLE_CHAT_CARD = 1007
-export const SCENE_GROUP_CARD = 1008
-export const SCENE_GROUP_CARD_WITH_TICKET = 1044
-/**
- * Opening the mini program from a subscribe message in 服务通知: 1014 "小程序订阅消息（与1107相同）"
- * in the official scene list (https://developers.weixin.qq.com/miniprogram/dev/reference/scene-list.html).
- */
-export const SCENE_SUBSCRIBE_MESSAGE = 1014
-
 export const LOGIN_CODE_TTL_MS = 5 * 60_000
-export const CLOUD_ID_TTL_MS = 5 * 60_000
 export const CODE2SESSION_LIMIT_PER_MINUTE = 100
-
-/** SDK error codes of CloudID resolution (wx-server-sdk `ERR_CODE`). */
-export const CLOUD_ID_ERROR = {
-  invalid: -601005,
-  expired: -601006,
-  notOwned: -601007,
-} as const
-export type CloudIdErrorCode = (typeof CLOUD_ID_ERROR)[keyof typeof CLOUD_ID_ERROR]
-
-const CLOUD_ID_ERRMSG: Record<CloudIdErrorCode, string> = {
-  [-601005]: 'invalid cloudID',
-  [-601006]: 'cloudID expired',
-  [-601007]: 'cloudID and calling user does not match',
-}
 
 const CODE2SESSION_ERRMSG: Record<number, string> = {
   [-1]: 'system error',
@@ -102,7 +84,7 @@ export type Code2SessionResponse =
 
 export type CloudIdResolution =
   | { ok: true; data: Record<string, unknown> }
-  | { ok: false; errCode: CloudIdErrorCode; errMsg: string }
+  | { ok: false; errCode: CloudIdSdkErrorCode; errMsg: string }
 
 /** A chat: its internal id, or anything returned by `createGroup`. */
 export type ChatRef = string | { chatId: string }
@@ -889,14 +871,14 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
         }
         return {
           ...base,
-          scene: SCENE_GROUP_CARD_WITH_TICKET,
+          scene: SCENE.groupCardWithTicket,
           shareTicket,
           chatType: chat.kind === 'group' ? 3 : 1,
         }
       }
       return chat.kind === 'group'
-        ? { ...base, scene: SCENE_GROUP_CARD, chatType: 3 }
-        : { ...base, scene: SCENE_SINGLE_CHAT_CARD, chatType: 1 }
+        ? { ...base, scene: SCENE.groupCardWithoutTicket, chatType: 3 }
+        : { ...base, scene: SCENE.singleChatCard, chatType: 1 }
     },
 
     getGroupEnterInfo(appid, openid, shareTicket, opts = {}) {
@@ -948,15 +930,15 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
     },
 
     resolveCloudId(appid, callerOpenid, cloudID) {
-      const fail = (errCode: CloudIdErrorCode): CloudIdResolution => ({
+      const fail = (errCode: CloudIdSdkErrorCode): CloudIdResolution => ({
         ok: false,
         errCode,
-        errMsg: CLOUD_ID_ERRMSG[errCode],
+        errMsg: CLOUD_ID_SDK_ERRORS[errCode].errMsg,
       })
       const record = state.cloudIds[cloudID]
-      if (!record || record.appid !== appid) return fail(CLOUD_ID_ERROR.invalid)
-      if (record.openid !== callerOpenid) return fail(CLOUD_ID_ERROR.notOwned)
-      if (clock() - record.issuedAt > CLOUD_ID_TTL_MS) return fail(CLOUD_ID_ERROR.expired)
+      if (!record || record.appid !== appid) return fail(CLOUD_ID_SDK_ERROR.invalid)
+      if (record.openid !== callerOpenid) return fail(CLOUD_ID_SDK_ERROR.notOwned)
+      if (clock() - record.issuedAt > CLOUD_ID_LIFE_MS) return fail(CLOUD_ID_SDK_ERROR.expired)
       return { ok: true, data: clone(record.data) }
     },
 
@@ -1062,7 +1044,7 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
       }
       const { path, query } = parseSharePath(notice.page)
       return {
-        scene: SCENE_SUBSCRIBE_MESSAGE,
+        scene: SCENE.subscribeMessage,
         path,
         query,
         chatType: 1,
@@ -1117,12 +1099,6 @@ function loadSnapshot(snapshot: StandInSnapshot): StandInSnapshot {
   }
 }
 
-const CLOUD_ID_REASON: Record<CloudIdErrorCode, CloudIdFailure> = {
-  [-601005]: 'CLOUD_ID_INVALID',
-  [-601006]: 'CLOUD_ID_EXPIRED',
-  [-601007]: 'CLOUD_ID_NOT_OWNED',
-}
-
 /**
  * The `WeChatOpenApi` port on top of the stand-in. `appid` plays the deployed function's server
  * config (whose AppSecret code2Session uses); without it the caller's APPID is used.
@@ -1133,7 +1109,7 @@ export function createLocalOpenApi(standIn: WeChatStandIn, appid?: string): WeCh
       const resolved = standIn.resolveCloudId(caller.appid || appid || '', caller.openid, cloudID)
       return resolved.ok
         ? { ok: true, data: resolved.data }
-        : { ok: false, reason: CLOUD_ID_REASON[resolved.errCode] }
+        : { ok: false, reason: CLOUD_ID_SDK_ERRORS[resolved.errCode].code }
     },
 
     async code2Session(code: string, caller: CallerContext): Promise<SessionResult> {

@@ -1,7 +1,7 @@
 import { Button, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 
-import type { RankingRow } from '../core/contract'
+import type { RankingRow } from '../../shared/contract'
 import { RankingRowView } from './ranking-row'
 
 interface BottomBarProps {

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 
-import type { DingTalkGroupInfo } from '../core/dingtalk-contract'
+import type { DingTalkGroupInfo } from '../../shared/dingtalk-contract'
 import { readGroupInfo } from '../platform/services.dd'
 
 /** Groups already shown, so that revisiting a page does not flash an empty title. */

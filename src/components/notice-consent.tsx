@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import { useShallow } from 'zustand/react/shallow'
 
-import type { NoticeKind } from '../core/contract'
+import type { NoticeKind } from '../../shared/contract'
 import { needsSettings, NOTICE_LABELS, statusText } from '../core/notice-consent'
 import { appStore, useAppStore } from '../store'
 import { selectRankMove } from '../store/selectors'

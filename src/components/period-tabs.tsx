@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 
-import { type Period, PERIODS } from '../core/contract'
+import { type Period, PERIODS } from '../../shared/contract'
 import { periodLabel } from '../core/share-payload'
 
 interface PeriodTabsProps {

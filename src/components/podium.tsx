@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 
-import type { RankingRow } from '../core/contract'
+import type { RankingRow } from '../../shared/contract'
 import { fitName, PODIUM_NAME_UNITS } from '../core/name-fit'
 import { displayName } from '../core/ranking-view'
 import { Avatar } from './avatar'

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { memo } from 'react'
 
-import type { RankingRow } from '../core/contract'
+import type { RankingRow } from '../../shared/contract'
 import { fitName, ROW_NAME_UNITS } from '../core/name-fit'
 import { displayName } from '../core/ranking-view'
 import { Avatar } from './avatar'

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './contract'
+import type { ErrorCode } from '../../shared/contract'
 
 /**
  * Failures the client names itself: no network, timeout, SDK failure (NETWORK); a picked file the

@@ -1,3 +1,4 @@
+import { CLOUD_ID_LIFE_MS, cloudIdSdkError } from '../../shared/wechat-facts'
 import type { ClientErrorCode } from './error-text'
 
 /**
@@ -55,8 +56,6 @@ export function classifyOpenDataFailure(errCode: number): OpenDataFailureKind {
   return 'transient'
 }
 
-/** A CloudID is valid for five minutes after it was issued (wx.cloud.CloudID, SDK -601006). */
-export const CLOUD_ID_LIFE_MS = 5 * 60_000
 /** Resend a CloudID only with this much life left: the request itself takes time to arrive. */
 const CLOUD_ID_MARGIN_MS = 30_000
 
@@ -65,17 +64,10 @@ export function cloudIdMayHaveExpired(obtainedAt: number, now: number): boolean 
 }
 
 /**
- * A CloudID that does not resolve fails the whole `wx.cloud.callFunction` before the function
- * runs, with the SDK's code (-601005 invalid, -601006 expired, -601007 not the caller's): these
- * are answers about the credential, not transport failures, and must not be retried as such.
+ * The client error of a rejected cloud call. A CloudID that does not resolve fails the whole
+ * `wx.cloud.callFunction` before the function runs, with the SDK's code: that is an answer about
+ * the credential, not a transport failure, and must not be retried as one.
  */
-const CLOUD_ID_SDK_ERRORS: Record<number, ClientErrorCode> = {
-  [-601005]: 'CLOUD_ID_INVALID',
-  [-601006]: 'CLOUD_ID_EXPIRED',
-  [-601007]: 'CLOUD_ID_NOT_OWNED',
-}
-
-/** The client error of a rejected cloud call: a CloudID answer, or else a transport failure. */
 export function rejectedCallCode(errCode: number | undefined): ClientErrorCode {
-  return (errCode !== undefined ? CLOUD_ID_SDK_ERRORS[errCode] : undefined) ?? 'NETWORK'
+  return cloudIdSdkError(errCode)?.code ?? 'NETWORK'
 }

@@ -1,3 +1,5 @@
+import { SCENE } from '../../shared/wechat-facts'
+
 /**
  * How the app was opened, and whether that opening carries a group we can resolve.
  *
@@ -8,9 +10,6 @@
  * data and answers NOT_A_GROUP; below it the host answers 40097, which the launch options'
  * `chatType` (single chat) turns into the same share prompt instead of "tap the card again".
  */
-export const SCENE_GROUP_CARD_WITH_TICKET = 1044
-export const SCENE_SINGLE_CHAT_CARD = 1007
-export const SCENE_GROUP_CARD_WITHOUT_TICKET = 1008
 
 export interface EnterOptions {
   scene?: number
@@ -48,8 +47,8 @@ export function classifyEntry(options: EnterOptions): EntryKind {
     }
   }
   const key = `${scene}:`
-  if (scene === SCENE_SINGLE_CHAT_CARD) return { kind: 'no-group', reason: 'single-chat', key }
-  if (scene === SCENE_GROUP_CARD_WITHOUT_TICKET || scene === SCENE_GROUP_CARD_WITH_TICKET) {
+  if (scene === SCENE.singleChatCard) return { kind: 'no-group', reason: 'single-chat', key }
+  if (scene === SCENE.groupCardWithoutTicket || scene === SCENE.groupCardWithTicket) {
     return { kind: 'no-group', reason: 'group-without-ticket', key }
   }
   return { kind: 'no-group', reason: 'elsewhere', key }

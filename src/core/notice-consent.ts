@@ -12,7 +12,7 @@ import {
   type NoticeKind,
   type NoticeTemplates,
   type SubscribeResult,
-} from './contract'
+} from '../../shared/contract'
 
 export type NoticeStatus =
   /** Never asked, or asked without "always": a tap asks again. */

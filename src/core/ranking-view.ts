@@ -1,4 +1,4 @@
-import type { Period, RankingRow } from './contract'
+import type { Period, RankingRow } from '../../shared/contract'
 
 export const PODIUM_SIZE = 3
 

@@ -1,4 +1,4 @@
-import type { Period } from './contract'
+import type { Period } from '../../shared/contract'
 
 export const RANKING_PAGE_PATH = '/pages/ranking/index'
 

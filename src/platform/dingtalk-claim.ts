@@ -4,8 +4,8 @@
  * shareTicket (an opaque credential that maps to one group), and the server-side session takes
  * the place of the login code. Encoding it here keeps the stores and pages platform-free.
  */
-import type { DingTalkGroupClaim } from '../core/dingtalk-contract'
-import { DINGTALK_ENTRY_QUERY } from '../core/dingtalk-contract'
+import type { DingTalkGroupClaim } from '../../shared/dingtalk-contract'
+import { DINGTALK_ENTRY_QUERY } from '../../shared/dingtalk-contract'
 
 const PREFIX = 'dingtalk:'
 

@@ -12,8 +12,8 @@
  */
 import Taro from '@tarojs/taro'
 
+import { HOST_MESSAGE } from '../../local/host-protocol'
 import type { EnterOptions } from '../core/group-entry'
-import { HOST_MESSAGE } from '../core/local-host-protocol'
 
 type Query = Record<string, string | undefined>
 

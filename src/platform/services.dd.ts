@@ -15,13 +15,13 @@
  */
 import Taro from '@tarojs/taro'
 
-import { type ActionName, isEnvelope } from '../core/contract'
+import { type ActionName, isEnvelope } from '../../shared/contract'
 import {
   DINGTALK_PATHS,
   type DingTalkGroupClaim,
   type DingTalkGroupInfo,
   type DingTalkSession,
-} from '../core/dingtalk-contract'
+} from '../../shared/dingtalk-contract'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 import { decodeClaim } from './dingtalk-claim'
 import { retryOnceOnNetworkFailure } from './retry-policy'

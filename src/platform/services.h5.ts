@@ -13,16 +13,16 @@
  * - Avatars: `POST /api/files`; the returned `/files/…` URL is what the profile stores (the
  *   backend accepts that prefix as a local file).
  */
-import type { GroupOpenDataApi } from '../core/base-library'
+import { CLOUD_ID_MARKER_KEY } from '../../local/host-protocol'
 import {
   type ActionName,
   CLOUD_FUNCTION_NAME,
   isEnvelope,
   SUBSCRIBE_RESULTS,
   type SubscribeResult,
-} from '../core/contract'
+} from '../../shared/contract'
+import type { GroupOpenDataApi } from '../core/base-library'
 import { rejectedCallCode } from '../core/failure'
-import { CLOUD_ID_MARKER_KEY } from '../core/local-host-protocol'
 import type { SubscriptionSetting } from '../core/notice-consent'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'

@@ -4,14 +4,14 @@
  */
 import Taro from '@tarojs/taro'
 
-import type { GroupOpenDataApi } from '../core/base-library'
 import {
   type ActionName,
   CLOUD_FUNCTION_NAME,
   isEnvelope,
   SUBSCRIBE_RESULTS,
   type SubscribeResult,
-} from '../core/contract'
+} from '../../shared/contract'
+import type { GroupOpenDataApi } from '../core/base-library'
 import { rejectedCallCode } from '../core/failure'
 import type { SubscriptionSetting } from '../core/notice-consent'
 import type {

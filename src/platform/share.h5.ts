@@ -8,7 +8,7 @@
  */
 import Taro from '@tarojs/taro'
 
-import { HOST_MESSAGE } from '../core/local-host-protocol'
+import { HOST_MESSAGE } from '../../local/host-protocol'
 
 interface SharePayload {
   title: string

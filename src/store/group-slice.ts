@@ -1,4 +1,4 @@
-import type { GroupSummary } from '../core/contract'
+import type { GroupSummary } from '../../shared/contract'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'

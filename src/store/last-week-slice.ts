@@ -1,4 +1,4 @@
-import type { LastWeek } from '../core/contract'
+import type { LastWeek } from '../../shared/contract'
 import { userText } from '../core/error-text'
 import type { SliceCreator } from './app-state'
 import type { PlatformServices } from './services'

@@ -1,4 +1,4 @@
-import { type NoticeKind, type NoticeTemplates, type SubscribeResult } from '../core/contract'
+import { type NoticeKind, type NoticeTemplates, type SubscribeResult } from '../../shared/contract'
 import {
   initialStatuses,
   type NoticeStatuses,

@@ -1,4 +1,4 @@
-import type { Period, Round } from '../core/contract'
+import type { Period, Round } from '../../shared/contract'
 import { errorText } from '../core/error-text'
 import { describeRankMove } from '../core/ranking-view'
 import { createSequencer } from '../core/sequence'

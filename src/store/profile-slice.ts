@@ -1,5 +1,5 @@
-import { NICKNAME_MAX_LENGTH, type Profile } from '../core/contract'
-import { type DisplayNameProblem, normalizeDisplayName } from '../core/display-name'
+import { NICKNAME_MAX_LENGTH, type Profile } from '../../shared/contract'
+import { type DisplayNameProblem, normalizeDisplayName } from '../../shared/display-name'
 import { errorText, userText } from '../core/error-text'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'

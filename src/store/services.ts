@@ -1,11 +1,11 @@
-import type { GroupOpenDataApi } from '../core/base-library'
 import type {
   ActionInput,
   ActionName,
   ActionOutput,
   Period,
   SubscribeResult,
-} from '../core/contract'
+} from '../../shared/contract'
+import type { GroupOpenDataApi } from '../core/base-library'
 import type { ClientErrorCode } from '../core/error-text'
 import type { SubscriptionSetting } from '../core/notice-consent'
 

@@ -20,8 +20,8 @@ import {
   CLOUD_FUNCTION_NAME,
   type Envelope,
   ROUND_DURATION_MS,
-} from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+} from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 
 /** Monday 2025-01-06 10:00 in Shanghai. */
 const START = Date.UTC(2025, 0, 6, 2, 0, 0)

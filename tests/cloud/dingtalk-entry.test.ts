@@ -2,9 +2,9 @@
 import { openSqliteStore, type SqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
 import { playerIdOf } from '../../cloudfunctions/core/dingtalk-rules'
 import { createLocalDingTalk, LOCAL_DINGTALK } from '../../local/dingtalk/local-entry'
-import { ROUND_DURATION_MS } from '../../src/core/contract'
-import { DINGTALK_ENTRY_QUERY } from '../../src/core/dingtalk-contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../shared/contract'
+import { DINGTALK_ENTRY_QUERY } from '../../shared/dingtalk-contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 
 /** Wednesday 2024-05-15 12:00 in Shanghai. */
 const T0 = Date.UTC(2024, 4, 15, 4, 0, 0)

@@ -13,7 +13,7 @@ import {
   verifySessionToken,
 } from '../../cloudfunctions/core/dingtalk-rules'
 import { memberKey } from '../../cloudfunctions/core/member-key'
-import type { RankingPage, RankingRow } from '../../src/core/contract'
+import type { RankingPage, RankingRow } from '../../shared/contract'
 
 const SALT = 'rules-salt-0123456789'
 const CORP = 'dingcorp'

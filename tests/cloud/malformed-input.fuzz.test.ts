@@ -10,8 +10,8 @@ import {
   ERROR_CODES,
   type ErrorCode,
   ROUND_DURATION_MS,
-} from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+} from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { encryptOpenData } from './support/fake-open-api'
 import {
   APPID,

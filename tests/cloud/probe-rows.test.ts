@@ -17,8 +17,8 @@ import {
   type Envelope,
   PROOF_MAX_AGE_MS,
   ROUND_DURATION_MS,
-} from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+} from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { createCloudDbStandin } from './support/cloud-db-standin'
 import { FakeOpenApi } from './support/fake-open-api'
 

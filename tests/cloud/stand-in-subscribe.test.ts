@@ -1,8 +1,9 @@
 // Seam: the WeChat stand-in's subscribe messages, and the local runtime's timer triggers.
 import { createLocalFunctionRuntime } from '../../local/wechat/function-runtime'
 import { snapshotFromRecords, snapshotRecords } from '../../local/wechat/snapshot'
-import { createWeChatStandIn, SCENE_SUBSCRIBE_MESSAGE } from '../../local/wechat/stand-in'
+import { createWeChatStandIn } from '../../local/wechat/stand-in'
 import { createTimerDriver, parseCron } from '../../local/wechat/timer-triggers'
+import { SCENE } from '../../shared/wechat-facts'
 
 const DATA = { thing1: { value: '小明 在总榜超过了你' }, number2: { value: '88' } }
 
@@ -34,7 +35,7 @@ describe('stand-in: subscribe messages', () => {
     const [notice] = standIn.listServiceNotices(appid, alice)
     expect(notice).toMatchObject({ templateId: 'T1', data: DATA })
     expect(standIn.openServiceNotice(notice!.id, alice)).toMatchObject({
-      scene: SCENE_SUBSCRIBE_MESSAGE,
+      scene: SCENE.subscribeMessage,
       path: 'pages/ranking/index',
       query: { groupId: 'G1', from: 'notice' },
     })

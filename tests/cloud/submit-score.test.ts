@@ -1,6 +1,6 @@
 // Seam: startRound and submitScore through router.handle on SQLite (rounds, replay, rate limits).
-import { ROUND_DURATION_MS } from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { createRouterHarness, type RouterHarness, T0 } from './support/router-harness'
 
 /** The tap timeline an app sends with a score (evenly paced). */

@@ -4,8 +4,8 @@ import type { SubscribeMessage } from '../../cloudfunctions/core/deliver-notices
 import { weekKey } from '../../cloudfunctions/core/periods'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
 import { createSchedulerMain, type SchedulerDeps } from '../../cloudfunctions/scheduler/index'
-import { ROUND_DURATION_MS } from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { createCloudDbStandin } from './support/cloud-db-standin'
 import { createRouterHarness, type RouterHarness, T0 } from './support/router-harness'
 

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 
 import type { SimOpenResult } from '../../local/server/simulator/api-types'
-import { ROUND_DURATION_MS } from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { previewClient, type RunningPreview, startPreview } from './support/preview-process'
 
 jest.setTimeout(60_000)

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 
 import Database from 'better-sqlite3'
 
-import { ROUND_DURATION_MS } from '../../src/core/contract'
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../shared/contract'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { type RunningPreview, startPreview } from './support/preview-process'
 
 jest.setTimeout(90_000)

@@ -1,5 +1,5 @@
 // Seam: zustand store slices (src/store) driven without React, through a scripted PlatformServices.
-import { evenTapTimeline } from '../../src/core/tap-timeline'
+import { evenTapTimeline } from '../../shared/tap-timeline'
 import { createAppStore } from '../../src/store/create-app-store'
 import { createFakeServices, makePage, makeRow } from './support/fake-services'
 

@@ -1,6 +1,7 @@
 // Seam: pure client rules in src/core (no platform, no React).
+import type { RankingRow } from '../../shared/contract'
+import { windowKey, windowResetNote } from '../../shared/ranking-window'
 import { chooseGroupOpenDataApi, compareVersions } from '../../src/core/base-library'
-import type { RankingRow } from '../../src/core/contract'
 import { classifyEntry } from '../../src/core/group-entry'
 import { displayWidth, fitName, PODIUM_NAME_UNITS, ROW_NAME_UNITS } from '../../src/core/name-fit'
 import {
@@ -13,7 +14,6 @@ import {
   pinnedMyRow,
   splitPodium,
 } from '../../src/core/ranking-view'
-import { windowKey, windowResetNote } from '../../src/core/ranking-window'
 import { createSequencer } from '../../src/core/sequence'
 import { buildSharePayload } from '../../src/core/share-payload'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from '../../src/platform/retry-policy'

@@ -1,8 +1,8 @@
 // Seam: the DingTalk client rules — the cool-app entry claim (src/platform/dingtalk-claim.ts), the podium split and the 未参与 row in jsdom.
 import { render, screen } from '@testing-library/react'
 
+import type { RankingRow } from '../../shared/contract'
 import { RankingRowView } from '../../src/components/ranking-row'
-import type { RankingRow } from '../../src/core/contract'
 import { splitPodium } from '../../src/core/ranking-view'
 import { claimFromQuery, decodeClaim, encodeClaim } from '../../src/platform/dingtalk-claim'
 

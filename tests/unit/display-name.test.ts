@@ -1,5 +1,5 @@
-// Seam: the pure display-name rule in src/core/display-name.ts, shared by the app and the function.
-import { normalizeDisplayName } from '../../src/core/display-name'
+// Seam: the pure display-name rule in shared/display-name.ts, shared by the app and the function.
+import { normalizeDisplayName } from '../../shared/display-name'
 
 describe('display names', () => {
   test.each([

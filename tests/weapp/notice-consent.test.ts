@@ -1,5 +1,5 @@
 // Seam: the compiled weapp's ranking page (dist/weapp) in miniprogram-simulate: subscribe-message consent from taps.
-import type { RankingPage } from '../../src/core/contract'
+import type { RankingPage } from '../../shared/contract'
 import { bootWeapp, type RenderedPage, waitFor } from './support/weapp-harness'
 import { createWxStub } from './support/wx-stub'
 

@@ -1,5 +1,6 @@
 // Seam: the compiled weapp (dist/weapp) opened from a subscribe message (服务通知, scene 1014) on the notice's page.
-import type { RankingPage } from '../../src/core/contract'
+import type { RankingPage } from '../../shared/contract'
+import { SCENE } from '../../shared/wechat-facts'
 import { bootWeapp, waitFor } from './support/weapp-harness'
 import { createWxStub } from './support/wx-stub'
 
@@ -8,7 +9,6 @@ import { createWxStub } from './support/wx-stub'
  * (https://developers.weixin.qq.com/miniprogram/dev/reference/scene-list.html); the stand-in
  * opens notices with it.
  */
-const SCENE_SUBSCRIBE_MESSAGE = 1014
 
 const ranking: RankingPage = {
   groupId: 'G-notice',
@@ -37,7 +37,7 @@ stub.cloud.implementation.callFunction = ({ data = {} }) => {
 test("a notice opens that group's ranking without a card or a ticket", async () => {
   const query = { groupId: 'G-notice', from: 'notice' }
   const weapp = bootWeapp(stub, {
-    scene: SCENE_SUBSCRIBE_MESSAGE,
+    scene: SCENE.subscribeMessage,
     path: 'pages/ranking/index',
     query,
   })

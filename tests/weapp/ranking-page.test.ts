@@ -1,6 +1,6 @@
 // Seam: the compiled weapp's ranking page (dist/weapp) in miniprogram-simulate, with a scripted
 // cloud function answering in the contract's envelope — what the page renders from the store.
-import type { Period, RankingPage, RankingRow } from '../../src/core/contract'
+import type { Period, RankingPage, RankingRow } from '../../shared/contract'
 import { bootWeapp, type RenderedPage, waitFor } from './support/weapp-harness'
 import { createWxStub } from './support/wx-stub'
 

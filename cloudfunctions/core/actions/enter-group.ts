@@ -1,4 +1,4 @@
-import { type ActionOutput } from '../../../src/core/contract'
+import { type ActionOutput } from '../../../shared/contract'
 import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
 import { assertFreshWatermark, extractGroupId } from '../group-open-data'
 import { memberKey } from '../member-key'

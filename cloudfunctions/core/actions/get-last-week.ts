@@ -1,4 +1,4 @@
-import type { ActionOutput, RankingRow } from '../../../src/core/contract'
+import type { ActionOutput, RankingRow } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { weekKey } from '../periods'
 import { limitCall } from '../rate-limit'

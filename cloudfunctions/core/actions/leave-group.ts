@@ -1,4 +1,4 @@
-import type { ActionOutput } from '../../../src/core/contract'
+import type { ActionOutput } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { limitCall } from '../rate-limit'
 import { GROUP_ID_RULE, stringField } from '../validation'

@@ -1,4 +1,4 @@
-import type { ActionOutput, GroupSummary } from '../../../src/core/contract'
+import type { ActionOutput, GroupSummary } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { isProofExpired, proofMaxAge } from '../membership-proof'
 import { ALL_TIME_KEY } from '../periods'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 
-import { type ActionOutput, ROUND_DURATION_MS } from '../../../src/core/contract'
+import { type ActionOutput, ROUND_DURATION_MS } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { rateRule, takeRateLimit } from '../rate-limit'
 import { ROUND_RETENTION_MS, ROUND_TTL_MS } from '../rounds'

@@ -1,5 +1,5 @@
-import { type ActionOutput, ROUND_DURATION_MS, type SubmitResult } from '../../../src/core/contract'
-import { checkTapTimeline } from '../../../src/core/tap-timeline'
+import { type ActionOutput, ROUND_DURATION_MS, type SubmitResult } from '../../../shared/contract'
+import { checkTapTimeline } from '../../../shared/tap-timeline'
 import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
 import { dayKey, periodKeys } from '../periods'
 import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'

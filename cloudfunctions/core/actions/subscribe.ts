@@ -4,7 +4,7 @@ import {
   type NoticeKind,
   SUBSCRIBE_RESULTS,
   type SubscribeResult,
-} from '../../../src/core/contract'
+} from '../../../shared/contract'
 import type { Action } from '../deps'
 import { limitCall } from '../rate-limit'
 import { invalid, ownField, requireObject } from '../validation'

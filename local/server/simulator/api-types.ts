@@ -52,8 +52,8 @@ export interface SimOpenResult {
 
 export type ShareTargetRequest = { chatId: string } | { singleChatWith: string }
 
-export { HOST_MESSAGE } from '../../../src/core/local-host-protocol'
-import type { HOST_MESSAGE } from '../../../src/core/local-host-protocol'
+export { HOST_MESSAGE } from '../../host-protocol'
+import type { HOST_MESSAGE } from '../../host-protocol'
 
 export interface SharePayloadMessage {
   type: typeof HOST_MESSAGE.share

@@ -1,9 +1,9 @@
 /**
  * The simulator's rule for member and group names, shared by its page (a message before sending)
- * and the local server (the refusal): the app's display-name rule (src/core/display-name.ts), and
+ * and the local server (the refusal): the app's display-name rule (shared/display-name.ts), and
  * no two members with one name — two identical "小林" could not be told apart in 我是 or a ranking.
  */
-import { normalizeDisplayName } from '../../../src/core/display-name'
+import { normalizeDisplayName } from '../../../shared/display-name'
 
 /** The simulator's name fields allow 40 characters (maxlength of its inputs). */
 export const SIM_NAME_MAX_LENGTH = 40

@@ -5,7 +5,7 @@ import Taro, { useDidShow, useShareAppMessage, useUnload } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 
-import { ROUND_DURATION_MS } from '../../core/contract'
+import { ROUND_DURATION_MS } from '../../../shared/contract'
 import { describeBestBefore, describeRoundResult } from '../../core/ranking-view'
 import { enableShareWithTicket } from '../../platform/share'
 import { appStore, useAppStore } from '../../store'

@@ -5,9 +5,9 @@ import Taro, { useLoad } from '@tarojs/taro'
 import { useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 
+import { NICKNAME_MAX_LENGTH } from '../../../shared/contract'
 import { AvatarPicker } from '../../components/avatar-picker'
 import { PrivacyPopup } from '../../components/privacy-popup'
-import { NICKNAME_MAX_LENGTH } from '../../core/contract'
 import { appStore, useAppStore } from '../../store'
 
 /**

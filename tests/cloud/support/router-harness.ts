@@ -10,8 +10,8 @@ import {
   type ActionOutput,
   type Envelope,
   ROUND_DURATION_MS,
-} from '../../../src/core/contract'
-import { evenTapTimeline } from '../../../src/core/tap-timeline'
+} from '../../../shared/contract'
+import { evenTapTimeline } from '../../../shared/tap-timeline'
 import { FakeOpenApi } from './fake-open-api'
 
 export const APPID = 'wxtestapp0000001'

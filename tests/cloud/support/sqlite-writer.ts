@@ -3,8 +3,8 @@
 import { openSqliteStore } from '../../../cloudfunctions/adapters/sqlite-store'
 import type { ActionDeps } from '../../../cloudfunctions/core/deps'
 import { handle } from '../../../cloudfunctions/core/router'
-import { ROUND_DURATION_MS } from '../../../src/core/contract'
-import { evenTapTimeline } from '../../../src/core/tap-timeline'
+import { ROUND_DURATION_MS } from '../../../shared/contract'
+import { evenTapTimeline } from '../../../shared/tap-timeline'
 import { FakeOpenApi } from './fake-open-api'
 import { writerScore } from './writer-plan'
 

@@ -1,6 +1,6 @@
 /** A scripted PlatformServices for store tests: the same port the weapp and H5 edges implement. */
+import type { ActionName, RankingPage, RankingRow } from '../../../shared/contract'
 import type { GroupOpenDataApi } from '../../../src/core/base-library'
-import type { ActionName, RankingPage, RankingRow } from '../../../src/core/contract'
 import type {
   CallResult,
   GroupCredential,

@@ -10,8 +10,8 @@ import {
   type LaunchOptions,
   type WeChatStandIn,
 } from '../../../local/wechat/stand-in'
-import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../../../src/core/contract'
-import { evenTapTimeline } from '../../../src/core/tap-timeline'
+import { CLOUD_FUNCTION_NAME, ROUND_DURATION_MS } from '../../../shared/contract'
+import { evenTapTimeline } from '../../../shared/tap-timeline'
 import { bootWeapp, type RenderedPage, type WeappApp } from './weapp-harness'
 import { connectPhone, type WechatHost } from './wechat-host'
 import { createWxStub, type WxStub } from './wx-stub'

@@ -211,7 +211,7 @@ export interface ActionMap {
     /**
      * `taps`: the round's tap timeline, one entry per tap (so `taps.length === score`): whole
      * milliseconds since the round started on the phone, strictly increasing, within the round's
-     * duration. Checked against a human tap rate (`cloudfunctions/core/tap-timeline.ts`).
+     * duration. Checked against a human tap rate (`shared/tap-timeline.ts`).
      */
     input: { roundToken: string; score: number; requestId: string; taps: number[] }
     output: SubmitResult
