@@ -75,6 +75,7 @@ export interface WeChatStandInOptions {
   onChange?: (records: StandInRecord[]) => void
 }
 
+/** A world function as the stand-in offers it: its own signature less the `World`, written once. */
 type Ops<F> = F extends (world: never, ...args: infer A) => infer R ? (...args: A) => R : never
 
 export interface WeChatStandIn {
