@@ -15,6 +15,7 @@ import { createMain } from '../../cloudfunctions/leaderboard/index'
 import { createSchedulerMain } from '../../cloudfunctions/scheduler/index'
 import { CLOUD_FUNCTION_NAME, type NoticeTemplates } from '../../shared/contract'
 import { createLocalFunctionRuntime, type LocalFunctionRuntime } from './function-runtime'
+import { createLocalSubscribeMessageApi } from './open-api'
 import type { WeChatStandIn } from './stand-in'
 import { createTimerDriver, readTimerTriggers, type TimerDriver } from './timer-triggers'
 
@@ -104,7 +105,7 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   const senderApp = () => options.appid ?? Object.keys(standIn.toJSON().apps)[0] ?? ''
   const scheduler = createSchedulerMain({
     store,
-    messages: { send: async (message) => standIn.sendSubscribeMessage(senderApp(), message) },
+    messages: createLocalSubscribeMessageApi(standIn, senderApp),
     clock: { now },
     logger,
     templates: templates ?? { overtaken: null, weekly: null },

@@ -3,7 +3,7 @@
  * account, chat, card, ticket…) so that a change is written as the few records it touched rather
  * than the whole world. The local preview keeps these records in SQLite (local/server/state-db.ts).
  */
-import type { FaultableApi, StandInSnapshot } from './stand-in'
+import { FAULTABLE_APIS, type StandInSnapshot } from './world/records'
 
 /** Version of `StandInSnapshot`; a snapshot of another version is refused, never guessed at. */
 export const SNAPSHOT_VERSION = 1
@@ -99,13 +99,6 @@ const record =
     if (idField !== undefined && object[idField] !== key) fail(`${at}.${idField}`, `its key ${key}`)
   }
 
-const FAULTABLE: FaultableApi[] = [
-  'getGroupEnterInfo',
-  'getShareInfo',
-  'code2Session',
-  'subscribeMessage.send',
-]
-
 const RECORD_CHECKS: Record<StandInCollection, (value: unknown, at: string, key: string) => void> =
   {
     apps: record({ appid: str, secret: str }, 'appid'),
@@ -181,7 +174,7 @@ const RECORD_CHECKS: Record<StandInCollection, (value: unknown, at: string, key:
         record({
           appid: str,
           openid: str,
-          api: oneOf(...FAULTABLE),
+          api: oneOf(...FAULTABLE_APIS),
           errCode: int,
           remaining: int,
         })(fault, faultAt, ''),
