@@ -22,7 +22,7 @@ import {
   type DingTalkGroupInfo,
   type DingTalkSession,
 } from '../../shared/dingtalk-contract'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { decodeClaim } from './dingtalk-claim'
 import { retryOnceOnNetworkFailure } from './retry-policy'
 

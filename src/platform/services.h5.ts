@@ -24,7 +24,7 @@ import {
 import type { GroupOpenDataApi } from '../core/base-library'
 import { rejectedCallCode } from '../core/failure'
 import type { SubscriptionSetting } from '../core/notice-consent'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
 /**

@@ -19,7 +19,7 @@ import type {
   GroupOpenDataResult,
   PlatformServices,
   SubscribeRequestResult,
-} from '../store/services'
+} from '../core/platform-port'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
 let cloudReady = false

@@ -1,9 +1,9 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../../shared/contract'
 import { type DisplayNameProblem, normalizeDisplayName } from '../../shared/display-name'
 import { errorText, userText } from '../core/error-text'
+import type { PlatformServices } from '../core/platform-port'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 export interface ProfileDraft {
   nickname: string

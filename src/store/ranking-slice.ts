@@ -2,10 +2,10 @@ import type { Period, RankingPage, RankingRow } from '../../shared/contract'
 import { windowKey, windowResetNote } from '../../shared/ranking-window'
 import { errorText } from '../core/error-text'
 import { classifyCallFailure } from '../core/failure'
+import type { PlatformServices } from '../core/platform-port'
 import { appendRows } from '../core/ranking-view'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 /**
  * - `loading`: the first page of the list on screen is on its way (rows may still show);

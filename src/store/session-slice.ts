@@ -9,9 +9,9 @@ import {
   cloudIdMayHaveExpired,
 } from '../core/failure'
 import { classifyEntry, type EnterOptions } from '../core/group-entry'
+import type { GroupCredential, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { createSequencer, type Ticket } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { GroupCredential, GroupOpenDataResult, PlatformServices } from './services'
 
 /** What the ranking page shows instead of (or above) a ranking. */
 export type EntryScreen = 'starting' | 'entering' | 'ranking' | 'no-group'
