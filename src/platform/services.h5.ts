@@ -27,11 +27,6 @@ import type { SubscriptionSetting } from '../core/notice-consent'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
 
-/**
- * The JSON form of `wx.cloud.CloudID(id)` the local runtime resolves: `CLOUD_ID_MARKER_KEY` of
- * `local/wechat/cloud-id.ts`. Spelled out because Taro's H5 build compiles only `src/`.
- */
-
 /** What the simulator's base-library switch defaults to: new enough for getGroupEnterInfo. */
 const DEFAULT_SDK_VERSION = '3.7.8'
 

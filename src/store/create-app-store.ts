@@ -22,5 +22,3 @@ export function createAppStore(services: PlatformServices) {
     ...createLastWeekSlice(services)(...args),
   }))
 }
-
-export type AppStore = ReturnType<typeof createAppStore>

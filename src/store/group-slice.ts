@@ -12,7 +12,6 @@ export interface GroupSlice {
   setCurrentGroup(groupId: string | null): void
   loadMyGroups(): Promise<void>
   leaveGroup(groupId: string): Promise<boolean>
-  resetGroups(): void
 }
 
 const initialGroups = {
@@ -52,10 +51,6 @@ export function createGroupSlice(services: PlatformServices): SliceCreator<Group
         get().showNoGroup('elsewhere')
       }
       return true
-    },
-
-    resetGroups() {
-      set(initialGroups)
     },
   })
 }

@@ -19,7 +19,6 @@ export interface ProfileSlice {
   receiveProfile(profile: Profile): void
   loadProfile(): Promise<void>
   saveProfile(draft: ProfileDraft): Promise<boolean>
-  resetProfile(): void
 }
 
 const NICKNAME_PROBLEM_TEXT: Record<DisplayNameProblem, string> = {
@@ -92,10 +91,6 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
       )
       await get().refreshRanking()
       return true
-    },
-
-    resetProfile() {
-      set(initialProfile)
     },
   })
 }

@@ -53,7 +53,6 @@ export interface RankingSlice {
   ensureCurrentWindow(): Promise<void>
   /** 重试 / pull-down for the list: the failed page again, or the first page. */
   retryRanking(): Promise<void>
-  resetRanking(): void
 }
 
 /** The last ranking seen, per group and period, shown marked stale when the server is out of reach. */
@@ -250,11 +249,6 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
           return
         }
         await loadFirstPage(get().rankingNote)
-      },
-
-      resetRanking() {
-        sequence.begin('list')
-        set(initialRanking)
       },
     }
   }

@@ -63,7 +63,6 @@ export interface SessionSlice {
   pullDownRefresh(): Promise<void>
   /** The share prompt, with the reason no ranking can be shown. */
   showNoGroup(reason: NoGroupReason): void
-  resetSession(): void
 }
 
 const initialSession = {
@@ -257,11 +256,6 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
         })
         // No list belongs under the prompt: one still on its way must not land behind it.
         leaveScreen()
-      },
-
-      resetSession() {
-        sequence.begin('entry')
-        set(initialSession)
       },
     }
   }
