@@ -9,6 +9,7 @@
  */
 import { type DingTalkDeps, type DingTalkRequest, handleDingTalk } from '../core/dingtalk-gateway'
 import type { WeChatOpenApi } from '../core/ports'
+import { lazyDeps } from '../leaderboard/lazy-deps'
 
 export interface HttpAccessEvent {
   path?: unknown
@@ -67,7 +68,7 @@ export function toDingTalkRequest(event: HttpAccessEvent): DingTalkRequest {
 export type DingTalkMain = (event: HttpAccessEvent) => Promise<HttpAccessResult>
 
 export function createDingTalkMain(deps: DingTalkDeps | (() => DingTalkDeps)): DingTalkMain {
-  let resolved: DingTalkDeps | null = typeof deps === 'function' ? null : deps
+  const resolve = lazyDeps(deps, 'dingtalk')
   return async function main(event) {
     const respond = (statusCode: number, body: unknown): HttpAccessResult => ({
       statusCode,
@@ -75,16 +76,12 @@ export function createDingTalkMain(deps: DingTalkDeps | (() => DingTalkDeps)): D
       body: JSON.stringify(body),
       isBase64Encoded: false,
     })
+    const resolved = resolve()
     if (resolved === null) {
-      try {
-        resolved = (deps as () => DingTalkDeps)()
-      } catch (error) {
-        console.error('dingtalk: cannot start', error)
-        return respond(200, {
-          ok: false,
-          error: { code: 'INTERNAL', message: 'The server is not configured.' },
-        })
-      }
+      return respond(200, {
+        ok: false,
+        error: { code: 'INTERNAL', message: 'The server is not configured.' },
+      })
     }
     const answer = await handleDingTalk(toDingTalkRequest(event ?? {}), resolved)
     return respond(answer.status, answer.body)

@@ -10,6 +10,7 @@ import { fail } from '../../shared/contract'
 import type { ActionDeps } from '../core/deps'
 import type { CallerContext } from '../core/ports'
 import { handle } from '../core/router'
+import { lazyDeps } from './lazy-deps'
 
 export type LeaderboardMain = (
   event: unknown,
@@ -32,24 +33,16 @@ function callerFromContext(context: WXContext): CallerContext {
   }
 }
 
-/**
- * Builds `main`. `deps` may be a factory: it is called on the first request (and again after a
- * failure), so a configuration error becomes an INTERNAL answer plus a log line, not a crash at
- * cold start.
- */
+/** Builds `main`. `deps` may be a factory, called on the first request (see lazy-deps.ts). */
 export function createMain(deps: ActionDeps | (() => ActionDeps)): LeaderboardMain {
-  let resolved: ActionDeps | null = typeof deps === 'function' ? null : deps
+  const resolve = lazyDeps(deps, 'leaderboard')
   return async function main(event: unknown) {
     // First statement, before any await: getWXContext reads process.env, which is global and may
     // belong to another invocation once this one yields.
     const caller = callerFromContext(cloud.getWXContext())
+    const resolved = resolve()
     if (resolved === null) {
-      try {
-        resolved = (deps as () => ActionDeps)()
-      } catch (error) {
-        console.error('leaderboard: cannot start', error)
-        return fail('INTERNAL', 'The server is not configured; please try again later.')
-      }
+      return fail('INTERNAL', 'The server is not configured; please try again later.')
     }
     return handle(event, caller, resolved)
   }

@@ -21,6 +21,7 @@ import * as cloud from 'wx-server-sdk'
 import { type Envelope, fail, ok } from '../../shared/contract'
 import { deliverNotices, type DeliveryDeps, type DeliveryReport } from '../core/deliver-notices'
 import { type CloseReport, closeWeek, pruneOnce } from '../core/weekly-close'
+import { lazyDeps } from '../leaderboard/lazy-deps'
 
 export interface SchedulerDeps extends DeliveryDeps {
   /**
@@ -52,7 +53,7 @@ function timerName(event: unknown): string | null {
 }
 
 export function createSchedulerMain(deps: SchedulerDeps | (() => SchedulerDeps)): SchedulerMain {
-  let resolved: SchedulerDeps | null = typeof deps === 'function' ? null : deps
+  const resolve = lazyDeps(deps, 'scheduler')
   return async function main(event: unknown) {
     // First statement, before any await (process.env is shared between invocations).
     const { OPENID } = cloud.getWXContext()
@@ -60,15 +61,8 @@ export function createSchedulerMain(deps: SchedulerDeps | (() => SchedulerDeps))
     if (OPENID || trigger === null) {
       return fail('UNAUTHENTICATED', 'The scheduler runs from its timer trigger only.')
     }
-    if (resolved === null) {
-      try {
-        resolved = (deps as () => SchedulerDeps)()
-      } catch (error) {
-        console.error('scheduler: cannot start', error)
-        return fail('INTERNAL', 'The scheduler is not configured.')
-      }
-    }
-    const run = resolved
+    const run = resolve()
+    if (run === null) return fail('INTERNAL', 'The scheduler is not configured.')
     const close = await closeWeek(run, {
       deadline: run.clock.now() + (run.closeBudgetMs ?? 40_000),
       maxGroups: run.maxGroupsPerRun,
