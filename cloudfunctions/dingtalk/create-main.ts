@@ -42,7 +42,7 @@ function header(headers: unknown, name: string): string | null {
 }
 
 /** Reads the HTTP access event; a body that is not JSON reaches the gateway as `undefined`. */
-export function toDingTalkRequest(event: HttpAccessEvent): DingTalkRequest {
+function toDingTalkRequest(event: HttpAccessEvent): DingTalkRequest {
   let body: unknown
   if (typeof event.body === 'string' && event.body !== '') {
     const text =

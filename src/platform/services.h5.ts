@@ -42,7 +42,7 @@ function authHeaders(extra: Record<string, string> = {}): Record<string, string>
 }
 
 /** POSTs JSON to the local server; `status` 0 means the server could not be reached. */
-export async function postLocal<T>(
+async function postLocal<T>(
   path: string,
   body: unknown,
 ): Promise<{ status: number; body: T | null }> {
