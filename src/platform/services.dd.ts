@@ -22,6 +22,7 @@ import {
   type DingTalkGroupInfo,
   type DingTalkSession,
 } from '../../shared/dingtalk-contract'
+import { ALLOW_SINGLE_CHAT_MIN_VERSION } from '../core/base-library'
 import type { CallResult, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { decodeClaim } from './dingtalk-claim'
 import { retryOnceOnNetworkFailure } from './retry-policy'
@@ -130,7 +131,7 @@ export async function readGroupInfo(groupId: string): Promise<DingTalkGroupInfo 
 export const platformServices: PlatformServices = {
   sdkVersion() {
     // Only WeChat's base-library choice reads this; DingTalk has one entry path.
-    return '3.7.8'
+    return ALLOW_SINGLE_CHAT_MIN_VERSION
   },
 
   async getGroupOpenData(ticket): Promise<GroupOpenDataResult> {

@@ -15,7 +15,7 @@
  */
 import { CLOUD_ID_MARKER_KEY } from '../../local/host-protocol'
 import { CLOUD_FUNCTION_NAME } from '../../shared/contract'
-import type { GroupOpenDataApi } from '../core/base-library'
+import { ALLOW_SINGLE_CHAT_MIN_VERSION, type GroupOpenDataApi } from '../core/base-library'
 import type { SubscriptionSetting } from '../core/notice-consent'
 import type { PlatformServices } from '../core/platform-port'
 import {
@@ -28,8 +28,8 @@ import {
   subscribeResults,
 } from './services-common'
 
-/** What the simulator's base-library switch defaults to: new enough for getGroupEnterInfo. */
-const DEFAULT_SDK_VERSION = '3.7.8'
+/** What the simulator's base-library switch defaults to: new enough for every group API the app uses. */
+const DEFAULT_SDK_VERSION = ALLOW_SINGLE_CHAT_MIN_VERSION
 
 function launchQuery(): URLSearchParams {
   return new URLSearchParams(window.location.search)
