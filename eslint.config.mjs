@@ -11,6 +11,8 @@ import tseslint from 'typescript-eslint'
 //   shared/            the client↔cloud contract and the rules both sides apply: imports nothing else
 //   src/core/          the app's pure rules: no edge of the app, no platform package
 //   src/               the app: never local/ (the preview) nor cloudfunctions/
+//   src/platform/      the platform edges: never the stores (they implement src/core/platform-port.ts)
+//   src/store/         the stores: never a platform edge, except src/store/index.ts, the one wiring place
 //   cloudfunctions/    the functions: never the app (src/) nor the preview (local/)
 //   cloudfunctions/core/  the functions' pure rules: no adapter, no entry, no wx-server-sdk
 // One exception, by decision: the H5 build's edge modules (`src/**/*.h5.ts`) read the preview's
@@ -30,6 +32,14 @@ const noPreview = reach('local', 'The app never imports the preview (local/).')
 const noFunctions = reach('cloudfunctions', 'The app never imports the cloud functions.')
 const noApp = reach('src', 'The functions never import the app: share code through shared/.')
 const noPreviewFromFunctions = reach('local', 'The functions never import the preview (local/).')
+const noStore = reach(
+  'store',
+  'The platform implements src/core/platform-port; it never imports the stores.',
+)
+const noPlatform = reach(
+  'platform',
+  'Stores get the platform passed in; only src/store/index.ts wires it.',
+)
 const layers = {
   shared: [
     tarojs,
@@ -56,6 +66,8 @@ const layers = {
     },
     noFunctions,
   ],
+  platform: [noPreview, noFunctions, noStore],
+  store: [noPreview, noFunctions, noPlatform],
   functions: [noApp, noPreviewFromFunctions],
   functionsCore: [
     tarojs,
@@ -107,6 +119,10 @@ export default tseslint.config(
   // Later entries win for a file, so the narrow layers come after the broad ones.
   layer(['src/**/*.{ts,tsx}'], layers.app),
   layer(['src/**/*.h5.ts'], layers.appH5Edge),
+  layer(['src/platform/**/*.{ts,tsx}'], layers.platform),
+  layer(['src/platform/**/*.h5.ts'], [...layers.appH5Edge, noStore]),
+  layer(['src/store/**/*.{ts,tsx}'], layers.store),
+  layer(['src/store/index.ts'], layers.app),
   layer(['src/core/**/*.ts'], layers.appCore),
   layer(['shared/**/*.ts'], layers.shared),
   layer(['cloudfunctions/**/*.ts'], layers.functions),

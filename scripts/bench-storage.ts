@@ -11,7 +11,7 @@
  *   tsx scripts/bench-storage.ts [--no-prune]
  */
 import type { SubscribeMessage } from '../cloudfunctions/core/deliver-notices'
-import { createSchedulerMain } from '../cloudfunctions/scheduler/index'
+import { createSchedulerMain } from '../cloudfunctions/scheduler/create-main'
 import { createRouterHarness, T0 } from '../tests/cloud/support/router-harness'
 
 const NO_PRUNE = process.argv.includes('--no-prune')

@@ -8,7 +8,7 @@ import type { Period } from './contract'
  *
  * Asia/Shanghai is UTC+8 all year (no daylight saving), so a fixed offset is exact.
  */
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
+export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
 const DAY_MS = 24 * 60 * 60 * 1000
 
 function isoDate(ms: number): string {

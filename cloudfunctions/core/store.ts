@@ -328,8 +328,6 @@ export const BEST_ORDER = RANKING_ORDER.slice(0, 2) as ReadonlyArray<
   (typeof RANKING_ORDER)[number] & { key: 'score' | 'achievedAt' }
 >
 
-export type OrderTerm = (typeof RANKING_ORDER)[number]
-
 /**
  * The order as a disjunction of keyset terms: `a` comes before `b` when, for some i, the first
  * i - 1 keys are equal and key i is strictly better. Adapters render each term in their own

@@ -1,142 +1,16 @@
 /**
- * The deployable DingTalk entry: wiring only. CloudBase's HTTP access service maps an HTTPS
- * request to this function's `event` (`path`, `httpMethod`, `headers`, `body`, `isBase64Encoded`)
- * and returns `{ statusCode, headers, body }` as the HTTP response
- * (https://docs.cloudbase.net/service/access-cloud-function). It runs in the same CloudBase
- * environment as `leaderboard`, so both use one database through the same store adapter.
- * Locally, `npm start` and the tests call `createDingTalkMain` with SQLite and the stand-in.
+ * The deployable DingTalk entry (CloudBase HTTP access): it initialises the SDK and exports
+ * `main`, wired to the production deps. The request handling is in `create-main.ts`;
+ * `createDingTalkMain` is re-exported so the bundle can be driven with other deps.
  */
 import * as cloud from 'wx-server-sdk'
 
-import { type CloudDatabase, createCloudbaseStore } from '../adapters/cloudbase-store'
-import { httpsFetch } from '../adapters/dingtalk-https'
-import { createDingTalkOpenApi } from '../adapters/dingtalk-open-api'
-import {
-  createDingTalkCache,
-  type DingTalkDeps,
-  type DingTalkRequest,
-  handleDingTalk,
-} from '../core/dingtalk-gateway'
-import type { WeChatOpenApi } from '../core/ports'
-import { guardOfflineSdkRejection } from '../leaderboard/index'
-import { loadDingTalkConfig } from './dingtalk-config'
+import { createDingTalkMain } from './create-main'
+import { createProductionDingTalkDeps } from './production-deps'
 
-export interface HttpAccessEvent {
-  path?: unknown
-  httpMethod?: unknown
-  headers?: unknown
-  body?: unknown
-  isBase64Encoded?: unknown
-}
-
-export interface HttpAccessResult {
-  statusCode: number
-  headers: Record<string, string>
-  body: string
-  isBase64Encoded: false
-}
-
-const ROUTES = ['/login', '/leaderboard', '/group'] as const
-
-/** The trigger path is configurable (e.g. `/dingtalk`): route by the path's last segment. */
-function routeOf(path: string): string {
-  return ROUTES.find((route) => path === route || path.endsWith(route)) ?? path
-}
-
-function header(headers: unknown, name: string): string | null {
-  if (typeof headers !== 'object' || headers === null) return null
-  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (key.toLowerCase() === name && typeof value === 'string') return value
-  }
-  return null
-}
-
-/** Reads the HTTP access event; a body that is not JSON reaches the gateway as `undefined`. */
-export function toDingTalkRequest(event: HttpAccessEvent): DingTalkRequest {
-  let body: unknown
-  if (typeof event.body === 'string' && event.body !== '') {
-    const text =
-      event.isBase64Encoded === true
-        ? Buffer.from(event.body, 'base64').toString('utf8')
-        : event.body
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
-  } else if (typeof event.body === 'object' && event.body !== null) {
-    body = event.body
-  }
-  return {
-    method: typeof event.httpMethod === 'string' ? event.httpMethod.toUpperCase() : 'GET',
-    path: routeOf(typeof event.path === 'string' ? event.path : '/'),
-    authorization: header(event.headers, 'authorization'),
-    body,
-  }
-}
-
-export type DingTalkMain = (event: HttpAccessEvent) => Promise<HttpAccessResult>
-
-export function createDingTalkMain(deps: DingTalkDeps | (() => DingTalkDeps)): DingTalkMain {
-  let resolved: DingTalkDeps | null = typeof deps === 'function' ? null : deps
-  return async function main(event) {
-    const respond = (statusCode: number, body: unknown): HttpAccessResult => ({
-      statusCode,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-      body: JSON.stringify(body),
-      isBase64Encoded: false,
-    })
-    if (resolved === null) {
-      try {
-        resolved = (deps as () => DingTalkDeps)()
-      } catch (error) {
-        console.error('dingtalk: cannot start', error)
-        return respond(200, {
-          ok: false,
-          error: { code: 'INTERNAL', message: 'The server is not configured.' },
-        })
-      }
-    }
-    const answer = await handleDingTalk(toDingTalkRequest(event ?? {}), resolved)
-    return respond(answer.status, answer.body)
-  }
-}
-
-/** WeChat open data never reaches this entry; the router's port is answered with refusals. */
-export const noWeChat: WeChatOpenApi = {
-  getOpenData: async () => ({ ok: false, reason: 'CLOUD_ID_INVALID' }),
-  code2Session: async () => ({ ok: false, errcode: -1, errmsg: 'not a WeChat entry' }),
-}
-
-export function createProductionDingTalkDeps(): DingTalkDeps {
-  guardOfflineSdkRejection()
-  const config = loadDingTalkConfig(__dirname)
-  const logger = { error: (message: string, detail?: unknown) => console.error(message, detail) }
-  const clock = { now: () => Date.now() }
-  return {
-    actions: {
-      store: createCloudbaseStore(cloud.database() as unknown as CloudDatabase, {
-        prefix: config.collectionPrefix,
-      }),
-      openApi: noWeChat,
-      clock,
-      logger,
-      memberKeySalt: config.memberKeySalt,
-    },
-    dingtalk: createDingTalkOpenApi({
-      appKey: config.appKey,
-      appSecret: config.appSecret,
-      coolAppCode: config.coolAppCode,
-      fetch: httpsFetch,
-      clock,
-    }),
-    corpId: config.corpId,
-    appKey: config.appKey,
-    sessionSecret: config.sessionSecret,
-    cache: createDingTalkCache(),
-  }
-}
+export { createDingTalkMain } from './create-main'
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 
-export const main = createDingTalkMain(createProductionDingTalkDeps)
+// `__dirname` is the bundle's folder, where the build copies the server configuration.
+export const main = createDingTalkMain(() => createProductionDingTalkDeps(__dirname))

@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { SHANGHAI_OFFSET_MS } from '../../shared/ranking-window'
 import type { LocalFunctionRuntime } from './function-runtime'
 
 export interface TimerTrigger {
@@ -21,7 +22,6 @@ export interface TimerTrigger {
   cron: string
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 const MINUTE = 60_000
 /** A week of minutes: a jump longer than this counts as "due" without looking further. */
 const MAX_SCAN_MINUTES = 7 * 24 * 60

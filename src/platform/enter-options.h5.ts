@@ -14,6 +14,7 @@ import Taro from '@tarojs/taro'
 
 import { HOST_MESSAGE } from '../../local/host-protocol'
 import type { EnterOptions } from '../core/group-entry'
+import { onHostMessage, postToHost } from './host-bridge.h5'
 
 type Query = Record<string, string | undefined>
 
@@ -35,10 +36,6 @@ function fromLocation(): Pick<EnterOptions, 'scene' | 'shareTicket'> {
 
 let current: EnterOptions = fromLocation()
 let announced = false
-
-function postToHost(message: Record<string, unknown>): void {
-  if (window.parent !== window) window.parent.postMessage(message, window.location.origin)
-}
 
 /** Keeps the URL in step, so that reloading the phone replays the latest opening, not the first. */
 function rememberInUrl(launch: HostLaunch): void {
@@ -74,9 +71,7 @@ async function hotStart(launch: HostLaunch): Promise<void> {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent) => {
-  if (event.source !== window.parent || event.origin !== window.location.origin) return
-  const data = event.data as { type?: unknown; launch?: unknown }
+onHostMessage((data: { type?: unknown; launch?: unknown }) => {
   if (data.type === HOST_MESSAGE.enter && isHostLaunch(data.launch)) void hotStart(data.launch)
 })
 

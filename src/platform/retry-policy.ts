@@ -10,7 +10,7 @@
  *   Their transport failures are not retried here: the member sees 重试 and decides.
  */
 import { ERR_WRONG_SCENE } from '../core/failure'
-import type { CallResult, GroupOpenDataResult } from '../store/services'
+import type { CallResult, GroupOpenDataResult } from '../core/platform-port'
 
 export async function retryOnceOnNetworkFailure<T>(
   call: () => Promise<CallResult<T>>,

@@ -22,9 +22,11 @@ import {
   type DingTalkGroupInfo,
   type DingTalkSession,
 } from '../../shared/dingtalk-contract'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
+import { ALLOW_SINGLE_CHAT_MIN_VERSION } from '../core/base-library'
+import type { CallResult, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { decodeClaim } from './dingtalk-claim'
 import { retryOnceOnNetworkFailure } from './retry-policy'
+import { cacheOn, clockAndIds } from './services-common'
 
 interface DdAuthCodeApi {
   getAuthCode(options: {
@@ -117,23 +119,6 @@ async function callEntry<T>(path: string, data: unknown): Promise<CallResult<T>>
   return renewed ? post<T>(path, data, renewed.sessionToken) : answer
 }
 
-function readCache<T>(key: string): T | null {
-  try {
-    const value: unknown = Taro.getStorageSync(key)
-    return value === '' || value === undefined || value === null ? null : (value as T)
-  } catch {
-    return null
-  }
-}
-
-function writeCache(key: string, value: unknown): void {
-  try {
-    Taro.setStorageSync(key, value)
-  } catch {
-    // Storage full or unavailable: the cache is a convenience, never a reason to fail.
-  }
-}
-
 /** The group's real name and owner, as DingTalk lets the app show them (members only). */
 export async function readGroupInfo(groupId: string): Promise<DingTalkGroupInfo | null> {
   const answer = await callEntry<DingTalkGroupInfo>(DINGTALK_PATHS.group, {
@@ -146,7 +131,7 @@ export async function readGroupInfo(groupId: string): Promise<DingTalkGroupInfo 
 export const platformServices: PlatformServices = {
   sdkVersion() {
     // Only WeChat's base-library choice reads this; DingTalk has one entry path.
-    return '3.7.8'
+    return ALLOW_SINGLE_CHAT_MIN_VERSION
   },
 
   async getGroupOpenData(ticket): Promise<GroupOpenDataResult> {
@@ -185,16 +170,12 @@ export const platformServices: PlatformServices = {
     return { ok: false, error: { code: 'INVALID_INPUT', message: '钉钉版暂不支持上传头像' } }
   },
 
-  readCache,
-  writeCache,
+  ...cacheOn({
+    get: (key) => Taro.getStorageSync(key),
+    set: (key, value) => Taro.setStorageSync(key, value),
+  }),
 
-  newRequestId() {
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
-  },
-
-  now() {
-    return Date.now()
-  },
+  ...clockAndIds,
 
   // Subscribe messages are a WeChat capability; this platform offers no consent.
   async requestSubscribe() {

@@ -14,26 +14,22 @@
  *   backend accepts that prefix as a local file).
  */
 import { CLOUD_ID_MARKER_KEY } from '../../local/host-protocol'
-import {
-  type ActionName,
-  CLOUD_FUNCTION_NAME,
-  isEnvelope,
-  SUBSCRIBE_RESULTS,
-  type SubscribeResult,
-} from '../../shared/contract'
-import type { GroupOpenDataApi } from '../core/base-library'
-import { rejectedCallCode } from '../core/failure'
+import { CLOUD_FUNCTION_NAME } from '../../shared/contract'
+import { ALLOW_SINGLE_CHAT_MIN_VERSION, type GroupOpenDataApi } from '../core/base-library'
 import type { SubscriptionSetting } from '../core/notice-consent'
-import type { CallResult, GroupOpenDataResult, PlatformServices } from '../store/services'
-import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
+import type { PlatformServices } from '../core/platform-port'
+import {
+  cacheOn,
+  clockAndIds,
+  type CloudCallOutcome,
+  cloudFunctionCalls,
+  groupOpenDataReader,
+  type RawGroupOpenData,
+  subscribeResults,
+} from './services-common'
 
-/**
- * The JSON form of `wx.cloud.CloudID(id)` the local runtime resolves: `CLOUD_ID_MARKER_KEY` of
- * `local/wechat/cloud-id.ts`. Spelled out because Taro's H5 build compiles only `src/`.
- */
-
-/** What the simulator's base-library switch defaults to: new enough for getGroupEnterInfo. */
-const DEFAULT_SDK_VERSION = '3.7.8'
+/** What the simulator's base-library switch defaults to: new enough for every group API the app uses. */
+const DEFAULT_SDK_VERSION = ALLOW_SINGLE_CHAT_MIN_VERSION
 
 function launchQuery(): URLSearchParams {
   return new URLSearchParams(window.location.search)
@@ -46,7 +42,7 @@ function authHeaders(extra: Record<string, string> = {}): Record<string, string>
 }
 
 /** POSTs JSON to the local server; `status` 0 means the server could not be reached. */
-export async function postLocal<T>(
+async function postLocal<T>(
   path: string,
   body: unknown,
 ): Promise<{ status: number; body: T | null }> {
@@ -69,28 +65,14 @@ interface CallFunctionAnswer {
   errMsg?: string
 }
 
-async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
+/** A 200 carries the function's answer; any other status is the platform rejecting the call. */
+async function callFunctionOnce(data: Record<string, unknown>): Promise<CloudCallOutcome> {
   const { status, body } = await postLocal<CallFunctionAnswer>(
     `/api/cloud/${CLOUD_FUNCTION_NAME}`,
     data,
   )
-  if (status === 200 && isEnvelope(body?.result)) return body.result as CallResult<T>
-  if (status === 200) {
-    return { ok: false, error: { code: 'INTERNAL', message: '服务返回了无法识别的结果' } }
-  }
-  // Same mapping as the weapp: a rejected callFunction is a transport failure to the stores,
-  // unless the platform says the CloudID did not resolve.
-  return {
-    ok: false,
-    error: {
-      code: rejectedCallCode(body?.errCode),
-      message: body?.errMsg ?? `云函数调用失败 (${body?.errCode ?? status})`,
-    },
-  }
-}
-
-function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
-  return retryOnceOnNetworkFailure(() => callFunctionOnce<T>(data))
+  if (status === 200) return { answered: true, result: body?.result }
+  return { answered: false, errCode: body?.errCode, errMsg: body?.errMsg, detail: status }
 }
 
 interface OpenDataAnswer {
@@ -99,6 +81,21 @@ interface OpenDataAnswer {
   cloudID?: string
   encryptedData?: string
   iv?: string
+}
+
+async function readOpenData(
+  api: GroupOpenDataApi,
+  shareTicket: string,
+  allowSingleChat: boolean,
+): Promise<RawGroupOpenData> {
+  const { status, body } = await postLocal<OpenDataAnswer>(`/api/wechat/${api}`, {
+    shareTicket,
+    ...(api === 'getGroupEnterInfo' && allowSingleChat ? { allowSingleChat: true } : {}),
+  })
+  if (status !== 200 || body === null) {
+    return { errCode: -1, errMsg: `${api}:fail network (${status})` }
+  }
+  return body
 }
 
 async function login(): Promise<string | null> {
@@ -124,42 +121,12 @@ export const platformServices: PlatformServices = {
     return launchQuery().get('sdk') ?? DEFAULT_SDK_VERSION
   },
 
-  getGroupOpenData(shareTicket, api: GroupOpenDataApi, { allowSingleChat }) {
-    return retryOnceOnWrongScene(async (): Promise<GroupOpenDataResult> => {
-      // wx.login must come before getShareInfo, or the session_key may not match the data.
-      const code = api === 'getShareInfo' ? await login() : null
-      const { status, body } = await postLocal<OpenDataAnswer>(`/api/wechat/${api}`, {
-        shareTicket,
-        ...(api === 'getGroupEnterInfo' && allowSingleChat ? { allowSingleChat: true } : {}),
-      })
-      if (status !== 200 || body === null) {
-        return { ok: false, errCode: -1, errMsg: `${api}:fail network (${status})` }
-      }
-      if (typeof body.errCode === 'number') {
-        return { ok: false, errCode: body.errCode, errMsg: body.errMsg ?? '' }
-      }
-      return {
-        ok: true,
-        cloudID: body.cloudID ?? null,
-        encryptedData: body.encryptedData ?? null,
-        iv: body.iv ?? null,
-        code,
-      }
-    })
-  },
+  getGroupOpenData: groupOpenDataReader({ login, read: readOpenData }),
 
-  enterGroup(credential, { period }) {
-    // Top-level only: a nested CloudID would reach the function as a plain string.
-    const data =
-      'cloudID' in credential
-        ? { action: 'enterGroup', period, groupInfo: { [CLOUD_ID_MARKER_KEY]: credential.cloudID } }
-        : { action: 'enterGroup', period, ...credential }
-    return callFunction(data)
-  },
-
-  call(action: ActionName, input) {
-    return callFunction({ ...input, action })
-  },
+  ...cloudFunctionCalls({
+    callOnce: callFunctionOnce,
+    cloudId: (id) => ({ [CLOUD_ID_MARKER_KEY]: id }),
+  }),
 
   async uploadAvatar(tempFilePath) {
     try {
@@ -190,30 +157,15 @@ export const platformServices: PlatformServices = {
     }
   },
 
-  readCache<T>(key: string): T | null {
-    try {
+  ...cacheOn({
+    get(key) {
       const text = window.localStorage.getItem(cacheKey(key))
-      return text === null ? null : (JSON.parse(text) as T)
-    } catch {
-      return null
-    }
-  },
+      return text === null ? null : (JSON.parse(text) as unknown)
+    },
+    set: (key, value) => window.localStorage.setItem(cacheKey(key), JSON.stringify(value)),
+  }),
 
-  writeCache(key, value) {
-    try {
-      window.localStorage.setItem(cacheKey(key), JSON.stringify(value))
-    } catch {
-      // Storage full or unavailable: the cache is a convenience, never a reason to fail.
-    }
-  },
-
-  newRequestId() {
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
-  },
-
-  now() {
-    return Date.now()
-  },
+  ...clockAndIds,
 
   // Subscribe messages: the local server's WeChat stand-in plays the panel and the settings.
   async requestSubscribe(tmplIds) {
@@ -227,14 +179,7 @@ export const platformServices: PlatformServices = {
     if (typeof body.errCode === 'number') {
       return { ok: false, errCode: body.errCode, errMsg: String(body.errMsg ?? '') }
     }
-    const results: Record<string, SubscribeResult> = {}
-    for (const id of tmplIds) {
-      const value = body[id]
-      if (typeof value === 'string' && (SUBSCRIBE_RESULTS as readonly string[]).includes(value)) {
-        results[id] = value as SubscribeResult
-      }
-    }
-    return { ok: true, results }
+    return { ok: true, results: subscribeResults(tmplIds, body) }
   },
 
   async readSubscriptionSetting() {

@@ -4,23 +4,19 @@
  */
 import Taro from '@tarojs/taro'
 
-import {
-  type ActionName,
-  CLOUD_FUNCTION_NAME,
-  isEnvelope,
-  SUBSCRIBE_RESULTS,
-  type SubscribeResult,
-} from '../../shared/contract'
+import { CLOUD_FUNCTION_NAME } from '../../shared/contract'
 import type { GroupOpenDataApi } from '../core/base-library'
-import { rejectedCallCode } from '../core/failure'
 import type { SubscriptionSetting } from '../core/notice-consent'
-import type {
-  CallResult,
-  GroupOpenDataResult,
-  PlatformServices,
-  SubscribeRequestResult,
-} from '../store/services'
-import { retryOnceOnNetworkFailure, retryOnceOnWrongScene } from './retry-policy'
+import type { PlatformServices, SubscribeRequestResult } from '../core/platform-port'
+import {
+  cacheOn,
+  clockAndIds,
+  type CloudCallOutcome,
+  cloudFunctionCalls,
+  groupOpenDataReader,
+  type RawGroupOpenData,
+  subscribeResults,
+} from './services-common'
 
 let cloudReady = false
 
@@ -39,33 +35,15 @@ function asPlatformError(error: unknown): PlatformError {
   return typeof error === 'object' && error !== null ? (error as PlatformError) : {}
 }
 
-async function callFunctionOnce<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
+async function callFunctionOnce(data: Record<string, unknown>): Promise<CloudCallOutcome> {
   ensureCloud()
   try {
     const response = await Taro.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })
-    const result: unknown = response.result
-    if (isEnvelope(result)) return result as CallResult<T>
-    return { ok: false, error: { code: 'INTERNAL', message: '服务返回了无法识别的结果' } }
+    return { answered: true, result: response.result }
   } catch (error) {
     const { errCode, errMsg } = asPlatformError(error)
-    return {
-      ok: false,
-      error: {
-        code: rejectedCallCode(errCode),
-        message: errMsg ?? `云函数调用失败 (${errCode ?? 'unknown'})`,
-      },
-    }
+    return { answered: false, errCode, errMsg, detail: 'unknown' }
   }
-}
-
-function callFunction<T>(data: Record<string, unknown>): Promise<CallResult<T>> {
-  return retryOnceOnNetworkFailure(() => callFunctionOnce<T>(data))
-}
-
-interface GroupOpenDataSuccess {
-  cloudID?: string
-  encryptedData?: string
-  iv?: string
 }
 
 /**
@@ -79,9 +57,9 @@ function callGroupApi(
   api: GroupOpenDataApi,
   shareTicket: string,
   allowSingleChat: boolean,
-): Promise<GroupOpenDataSuccess | PlatformError> {
+): Promise<RawGroupOpenData> {
   return new Promise((resolve) => {
-    const success = (result: GroupOpenDataSuccess) => resolve(result)
+    const success = (result: RawGroupOpenData) => resolve(result)
     const fail = (error: PlatformError) =>
       resolve({ errCode: error.errCode ?? -1, errMsg: error.errMsg })
     const pending =
@@ -103,18 +81,6 @@ function login(): Promise<string | null> {
     .catch(() => null)
 }
 
-/** The per-template answers of requestSubscribeMessage (its success result has errMsg too). */
-function subscribeResults(tmplIds: string[], answer: Record<string, unknown>) {
-  const results: Record<string, SubscribeResult> = {}
-  for (const id of tmplIds) {
-    const value = answer[id]
-    if (typeof value === 'string' && (SUBSCRIBE_RESULTS as readonly string[]).includes(value)) {
-      results[id] = value as SubscribeResult
-    }
-  }
-  return results
-}
-
 function subscriptionSetting(result: unknown): SubscriptionSetting | null {
   const setting = (result as { subscriptionsSetting?: unknown } | null)?.subscriptionsSetting
   if (typeof setting !== 'object' || setting === null) return null
@@ -128,6 +94,19 @@ function subscriptionSetting(result: unknown): SubscriptionSetting | null {
   }
 }
 
+/** `wx.getSetting` / `wx.openSetting` with subscriptions: the setting they answer, or null. */
+function askSubscriptionSetting(
+  api: 'getSetting' | 'openSetting',
+): Promise<SubscriptionSetting | null> {
+  return new Promise((resolve) => {
+    void Taro[api]({
+      withSubscriptions: true,
+      success: (result: unknown) => resolve(subscriptionSetting(result)),
+      fail: () => resolve(null),
+    }).catch(() => undefined)
+  })
+}
+
 export const platformServices: PlatformServices = {
   sdkVersion() {
     try {
@@ -137,38 +116,15 @@ export const platformServices: PlatformServices = {
     }
   },
 
-  getGroupOpenData(shareTicket, api, { allowSingleChat }) {
-    return retryOnceOnWrongScene(async (): Promise<GroupOpenDataResult> => {
-      // wx.login must come before getShareInfo, or the session_key may not match the data.
-      const code = api === 'getShareInfo' ? await login() : null
-      const result = await callGroupApi(api, shareTicket, allowSingleChat)
-      if ('errCode' in result && typeof result.errCode === 'number') {
-        return { ok: false, errCode: result.errCode, errMsg: result.errMsg ?? '' }
-      }
-      const success = result as GroupOpenDataSuccess
-      return {
-        ok: true,
-        cloudID: success.cloudID ?? null,
-        encryptedData: success.encryptedData ?? null,
-        iv: success.iv ?? null,
-        code,
-      }
-    })
-  },
+  getGroupOpenData: groupOpenDataReader({ login, read: callGroupApi }),
 
-  enterGroup(credential, { period }) {
-    ensureCloud()
-    // The CloudID must be a top-level field: only those are replaced by the open data in the function.
-    const data =
-      'cloudID' in credential
-        ? { action: 'enterGroup', period, groupInfo: Taro.cloud.CloudID(credential.cloudID) }
-        : { action: 'enterGroup', period, ...credential }
-    return callFunction(data)
-  },
-
-  call(action: ActionName, input) {
-    return callFunction({ ...input, action })
-  },
+  ...cloudFunctionCalls({
+    callOnce: callFunctionOnce,
+    cloudId(id) {
+      ensureCloud()
+      return Taro.cloud.CloudID(id)
+    },
+  }),
 
   async uploadAvatar(tempFilePath) {
     ensureCloud()
@@ -185,30 +141,12 @@ export const platformServices: PlatformServices = {
     }
   },
 
-  readCache<T>(key: string): T | null {
-    try {
-      const value: unknown = Taro.getStorageSync(key)
-      return value === '' || value === undefined ? null : (value as T)
-    } catch {
-      return null
-    }
-  },
+  ...cacheOn({
+    get: (key) => Taro.getStorageSync(key),
+    set: (key, value) => Taro.setStorageSync(key, value),
+  }),
 
-  writeCache(key, value) {
-    try {
-      Taro.setStorageSync(key, value)
-    } catch {
-      // Storage full or unavailable: the cache is a convenience, never a reason to fail.
-    }
-  },
-
-  newRequestId() {
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
-  },
-
-  now() {
-    return Date.now()
-  },
+  ...clockAndIds,
 
   requestSubscribe(tmplIds) {
     // The executor runs synchronously, so the call happens inside the caller's tap handler.
@@ -226,23 +164,7 @@ export const platformServices: PlatformServices = {
     })
   },
 
-  readSubscriptionSetting() {
-    return new Promise<SubscriptionSetting | null>((resolve) => {
-      void Taro.getSetting({
-        withSubscriptions: true,
-        success: (result) => resolve(subscriptionSetting(result)),
-        fail: () => resolve(null),
-      }).catch(() => undefined)
-    })
-  },
+  readSubscriptionSetting: () => askSubscriptionSetting('getSetting'),
 
-  openSubscriptionSetting() {
-    return new Promise<SubscriptionSetting | null>((resolve) => {
-      void Taro.openSetting({
-        withSubscriptions: true,
-        success: (result) => resolve(subscriptionSetting(result)),
-        fail: () => resolve(null),
-      }).catch(() => undefined)
-    })
-  },
+  openSubscriptionSetting: () => askSubscriptionSetting('openSetting'),
 }

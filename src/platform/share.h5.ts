@@ -9,11 +9,8 @@
 import Taro from '@tarojs/taro'
 
 import { HOST_MESSAGE } from '../../local/host-protocol'
-
-interface SharePayload {
-  title: string
-  path: string
-}
+import type { SharePayload } from '../core/share-payload'
+import { onHostMessage, postToHost } from './host-bridge.h5'
 
 type ShareHandler = (options: {
   from: 'button' | 'menu'
@@ -22,10 +19,6 @@ type ShareHandler = (options: {
 
 let withShareTicket = false
 let bridgeInstalled = false
-
-function postToHost(message: Record<string, unknown>): void {
-  if (window.parent !== window) window.parent.postMessage(message, window.location.origin)
-}
 
 function isSharePayload(value: unknown): value is SharePayload {
   if (typeof value !== 'object' || value === null) return false
@@ -61,9 +54,8 @@ function installBridge(): void {
     },
     true,
   )
-  window.addEventListener('message', (event: MessageEvent) => {
-    if (event.source !== window.parent || event.origin !== window.location.origin) return
-    if ((event.data as { type?: unknown }).type === HOST_MESSAGE.requestShare) share('menu')
+  onHostMessage((data) => {
+    if (data.type === HOST_MESSAGE.requestShare) share('menu')
   })
 }
 

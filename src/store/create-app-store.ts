@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla'
 
+import type { PlatformServices } from '../core/platform-port'
 import type { AppState } from './app-state'
 import { createGroupSlice } from './group-slice'
 import { createLastWeekSlice } from './last-week-slice'
@@ -7,7 +8,6 @@ import { createNoticeSlice } from './notice-slice'
 import { createPlaySlice } from './play-slice'
 import { createProfileSlice } from './profile-slice'
 import { createRankingSlice } from './ranking-slice'
-import type { PlatformServices } from './services'
 import { createSessionSlice } from './session-slice'
 
 /** One bound store of typed slices, with the platform passed in so tests can supply their own. */
@@ -22,5 +22,3 @@ export function createAppStore(services: PlatformServices) {
     ...createLastWeekSlice(services)(...args),
   }))
 }
-
-export type AppStore = ReturnType<typeof createAppStore>

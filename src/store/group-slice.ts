@@ -1,7 +1,7 @@
 import type { GroupSummary } from '../../shared/contract'
+import type { PlatformServices } from '../core/platform-port'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 export interface GroupSlice {
   /** The opengid of the group on screen, as the server resolved it (or as "my groups" named it). */
@@ -12,7 +12,6 @@ export interface GroupSlice {
   setCurrentGroup(groupId: string | null): void
   loadMyGroups(): Promise<void>
   leaveGroup(groupId: string): Promise<boolean>
-  resetGroups(): void
 }
 
 const initialGroups = {
@@ -52,10 +51,6 @@ export function createGroupSlice(services: PlatformServices): SliceCreator<Group
         get().showNoGroup('elsewhere')
       }
       return true
-    },
-
-    resetGroups() {
-      set(initialGroups)
     },
   })
 }

@@ -1,7 +1,7 @@
 import type { LastWeek } from '../../shared/contract'
 import { userText } from '../core/error-text'
+import type { PlatformServices } from '../core/platform-port'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 export type LastWeekStatus = 'hidden' | 'loading' | 'shown' | 'error'
 

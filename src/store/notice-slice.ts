@@ -6,8 +6,8 @@ import {
   statusesFromSetting,
   SUBSCRIBE_SWITCHED_OFF,
 } from '../core/notice-consent'
+import type { PlatformServices } from '../core/platform-port'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 const TEMPLATES_CACHE_KEY = 'notice-templates'
 

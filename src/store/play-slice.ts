@@ -1,9 +1,9 @@
 import type { Period, Round } from '../../shared/contract'
 import { errorText } from '../core/error-text'
+import type { PlatformServices } from '../core/platform-port'
 import { describeRankMove } from '../core/ranking-view'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 export type PlayStatus = 'idle' | 'starting' | 'playing' | 'submitting' | 'done' | 'error'
 

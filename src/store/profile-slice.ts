@@ -1,9 +1,9 @@
 import { NICKNAME_MAX_LENGTH, type Profile } from '../../shared/contract'
 import { type DisplayNameProblem, normalizeDisplayName } from '../../shared/display-name'
 import { errorText, userText } from '../core/error-text'
+import type { PlatformServices } from '../core/platform-port'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 export interface ProfileDraft {
   nickname: string
@@ -19,7 +19,6 @@ export interface ProfileSlice {
   receiveProfile(profile: Profile): void
   loadProfile(): Promise<void>
   saveProfile(draft: ProfileDraft): Promise<boolean>
-  resetProfile(): void
 }
 
 const NICKNAME_PROBLEM_TEXT: Record<DisplayNameProblem, string> = {
@@ -92,10 +91,6 @@ export function createProfileSlice(services: PlatformServices): SliceCreator<Pro
       )
       await get().refreshRanking()
       return true
-    },
-
-    resetProfile() {
-      set(initialProfile)
     },
   })
 }

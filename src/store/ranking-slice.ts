@@ -2,10 +2,10 @@ import type { Period, RankingPage, RankingRow } from '../../shared/contract'
 import { windowKey, windowResetNote } from '../../shared/ranking-window'
 import { errorText } from '../core/error-text'
 import { classifyCallFailure } from '../core/failure'
+import type { PlatformServices } from '../core/platform-port'
 import { appendRows } from '../core/ranking-view'
 import { createSequencer } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { PlatformServices } from './services'
 
 /**
  * - `loading`: the first page of the list on screen is on its way (rows may still show);
@@ -53,7 +53,6 @@ export interface RankingSlice {
   ensureCurrentWindow(): Promise<void>
   /** 重试 / pull-down for the list: the failed page again, or the first page. */
   retryRanking(): Promise<void>
-  resetRanking(): void
 }
 
 /** The last ranking seen, per group and period, shown marked stale when the server is out of reach. */
@@ -250,11 +249,6 @@ export function createRankingSlice(services: PlatformServices): SliceCreator<Ran
           return
         }
         await loadFirstPage(get().rankingNote)
-      },
-
-      resetRanking() {
-        sequence.begin('list')
-        set(initialRanking)
       },
     }
   }

@@ -9,9 +9,9 @@ import {
   cloudIdMayHaveExpired,
 } from '../core/failure'
 import { classifyEntry, type EnterOptions } from '../core/group-entry'
+import type { GroupCredential, GroupOpenDataResult, PlatformServices } from '../core/platform-port'
 import { createSequencer, type Ticket } from '../core/sequence'
 import type { SliceCreator } from './app-state'
-import type { GroupCredential, GroupOpenDataResult, PlatformServices } from './services'
 
 /** What the ranking page shows instead of (or above) a ranking. */
 export type EntryScreen = 'starting' | 'entering' | 'ranking' | 'no-group'
@@ -63,7 +63,6 @@ export interface SessionSlice {
   pullDownRefresh(): Promise<void>
   /** The share prompt, with the reason no ranking can be shown. */
   showNoGroup(reason: NoGroupReason): void
-  resetSession(): void
 }
 
 const initialSession = {
@@ -257,11 +256,6 @@ export function createSessionSlice(services: PlatformServices): SliceCreator<Ses
         })
         // No list belongs under the prompt: one still on its way must not land behind it.
         leaveScreen()
-      },
-
-      resetSession() {
-        sequence.begin('entry')
-        set(initialSession)
       },
     }
   }

@@ -6,8 +6,12 @@ import { join, resolve } from 'node:path'
 
 const ROOT = resolve(__dirname, '../..')
 
-/** Runs in a fresh Node process: loads the bundle like the platform and calls main both ways. */
+/**
+ * Runs in a fresh Node process: loads the bundle like the platform and calls main both ways.
+ * Outside CloudBase, whoever runs the production entry installs the offline-SDK guard (argv[2]).
+ */
 const PROBE = `
+require(process.argv[2]).guardOfflineSdkRejection()
 const bundle = require(process.argv[1])
 const report = { exports: Object.keys(bundle).sort() }
 process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID'
@@ -70,7 +74,9 @@ describe('bundled leaderboard function', () => {
   })
 
   it('loads in plain Node, exports main, and answers with envelopes', () => {
-    const run = spawnSync(process.execPath, ['-e', PROBE, join(outDir, 'leaderboard/index.js')], {
+    const guard = join(ROOT, 'local/wechat/offline-sdk-guard.ts')
+    const bundle = join(outDir, 'leaderboard/index.js')
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', PROBE, bundle, guard], {
       encoding: 'utf8',
       // wx-server-sdk is external: resolve it from the project, as the function's own
       // node_modules would provide it on the platform.

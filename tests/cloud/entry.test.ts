@@ -5,7 +5,7 @@ import { join } from 'node:path'
 
 import { createCloudOpenApi } from '../../cloudfunctions/adapters/cloud-open-api'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
-import { createMain } from '../../cloudfunctions/leaderboard/index'
+import { createMain } from '../../cloudfunctions/leaderboard/create-main'
 import { loadServerConfig } from '../../cloudfunctions/leaderboard/server-config'
 import { caller, createRouterHarness } from './support/router-harness'
 

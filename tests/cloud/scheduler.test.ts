@@ -2,7 +2,7 @@
 import { createCloudbaseStore } from '../../cloudfunctions/adapters/cloudbase-store'
 import type { SubscribeMessage } from '../../cloudfunctions/core/deliver-notices'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
-import { createSchedulerMain, type SchedulerMain } from '../../cloudfunctions/scheduler/index'
+import { createSchedulerMain, type SchedulerMain } from '../../cloudfunctions/scheduler/create-main'
 import { createCloudDbStandin } from './support/cloud-db-standin'
 import { createRouterHarness, type RouterHarness, T0 } from './support/router-harness'
 

@@ -3,7 +3,7 @@ import { createCloudbaseStore } from '../../cloudfunctions/adapters/cloudbase-st
 import type { SubscribeMessage } from '../../cloudfunctions/core/deliver-notices'
 import { weekKey } from '../../cloudfunctions/core/periods'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
-import { createSchedulerMain, type SchedulerDeps } from '../../cloudfunctions/scheduler/index'
+import { createSchedulerMain, type SchedulerDeps } from '../../cloudfunctions/scheduler/create-main'
 import { ROUND_DURATION_MS } from '../../shared/contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
 import { createCloudDbStandin } from './support/cloud-db-standin'

@@ -53,10 +53,3 @@ export interface SimOpenResult {
 export type ShareTargetRequest = { chatId: string } | { singleChatWith: string }
 
 export { HOST_MESSAGE } from '../../host-protocol'
-import type { HOST_MESSAGE } from '../../host-protocol'
-
-export interface SharePayloadMessage {
-  type: typeof HOST_MESSAGE.share
-  payload: { title: string; path: string }
-  withShareTicket: boolean
-}

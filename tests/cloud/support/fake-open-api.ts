@@ -9,8 +9,7 @@ import type {
   SessionResult,
   WeChatOpenApi,
 } from '../../../cloudfunctions/core/ports'
-
-export const CLOUD_ID_TTL_MS = 5 * 60 * 1000
+import { CLOUD_ID_LIFE_MS } from '../../../shared/wechat-facts'
 
 interface IssuedCloudId {
   openid: string
@@ -60,7 +59,7 @@ export class FakeOpenApi implements WeChatOpenApi {
     const issued = this.cloudIds.get(cloudID)
     if (!issued) return { ok: false, reason: 'CLOUD_ID_INVALID' }
     if (issued.openid !== caller.openid) return { ok: false, reason: 'CLOUD_ID_NOT_OWNED' }
-    if (this.clock.now() - issued.issuedAt > CLOUD_ID_TTL_MS) {
+    if (this.clock.now() - issued.issuedAt > CLOUD_ID_LIFE_MS) {
       return { ok: false, reason: 'CLOUD_ID_EXPIRED' }
     }
     return { ok: true, data: JSON.parse(JSON.stringify(issued.data)) as Record<string, unknown> }

@@ -6,7 +6,7 @@ import type {
   GroupCredential,
   GroupOpenDataResult,
   PlatformServices,
-} from '../../../src/store/services'
+} from '../../../src/core/platform-port'
 
 export interface FakeServices extends PlatformServices {
   sdk: string

@@ -1,3 +1,8 @@
+/**
+ * The port between the stores and the platform: platform-free types only. The stores depend on it,
+ * `src/platform/` implements it per platform, and `src/store/index.ts` is the one place that
+ * wires an implementation into the store (tests pass their own), so neither side imports the other.
+ */
 import type {
   ActionInput,
   ActionName,
@@ -5,9 +10,9 @@ import type {
   Period,
   SubscribeResult,
 } from '../../shared/contract'
-import type { GroupOpenDataApi } from '../core/base-library'
-import type { ClientErrorCode } from '../core/error-text'
-import type { SubscriptionSetting } from '../core/notice-consent'
+import type { GroupOpenDataApi } from './base-library'
+import type { ClientErrorCode } from './error-text'
+import type { SubscriptionSetting } from './notice-consent'
 
 export type CallResult<T> =
   | { ok: true; data: T }
@@ -31,7 +36,7 @@ export type GroupCredential =
 
 /**
  * Everything the stores need from the platform. `src/platform/` implements it per platform
- * (weapp talks to `wx`, H5 to the local server); tests pass their own.
+ * (weapp talks to `wx`, H5 to the local server, DingTalk to its HTTP entry); tests pass their own.
  *
  * The one retry policy lives behind this port (`src/platform/retry-policy.ts`): an answer the
  * stores receive has already been retried as far as is safe, so a store never retries on its own.
