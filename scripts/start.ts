@@ -74,8 +74,11 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options']
 
-/** The first argument that names no flag (parseArgs' own message quotes it differently). */
-function unknownArgument(argv: string[]): string {
+/**
+ * The first mistake in `argv`, in the words `npm start` has always used (parseArgs' own messages
+ * quote differently); undefined for the rest (a value given to a switch, an ambiguous value).
+ */
+function mistake(argv: string[]): string | undefined {
   const { tokens } = parseArgs({
     args: argv,
     options: FLAGS,
@@ -84,25 +87,21 @@ function unknownArgument(argv: string[]): string {
     tokens: true,
   })
   for (const token of tokens) {
-    if (token.kind === 'positional') return token.value
-    if (token.kind === 'option' && !Object.hasOwn(FLAGS, token.name)) return token.rawName
+    if (token.kind === 'positional') return `unknown option ${token.value}`
+    if (token.kind !== 'option') continue
+    if (!Object.hasOwn(FLAGS, token.name)) return `unknown option ${argv[token.index]}`
+    const flag = FLAGS[token.name as keyof typeof FLAGS]
+    if (flag.type === 'string' && token.value === undefined) return `${token.rawName} needs a value`
   }
-  return argv.join(' ')
+  return undefined
 }
 
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
-      code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-    ) {
-      usage(`unknown option ${unknownArgument(argv)}`)
-    }
-    // A missing or ambiguous value (`--port` last, `--port --seed`), or a value for a switch.
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') usage((error as Error).message)
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    if (code.startsWith('ERR_PARSE_ARGS_')) usage(mistake(argv) ?? (error as Error).message)
     throw error
   }
 }
