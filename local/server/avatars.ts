@@ -10,14 +10,10 @@ import { createHash } from 'node:crypto'
 
 import { PNG } from 'pngjs'
 
-export type Rgb = readonly [number, number, number]
+type Rgb = readonly [number, number, number]
 
 /** Encodes 8-bit RGB pixels (`pixel(x, y)`) as a PNG file (colour type 2: RGB, no alpha). */
-export function encodePng(
-  width: number,
-  height: number,
-  pixel: (x: number, y: number) => Rgb,
-): Buffer {
+function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgb): Buffer {
   const png = new PNG({ width, height })
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

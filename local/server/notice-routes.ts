@@ -13,7 +13,7 @@
  */
 import { weekStart } from '../../cloudfunctions/core/weekly-close'
 import type { SubscribeChoice } from '../wechat/stand-in'
-import type { ApiContext, Route } from './api-context'
+import type { ApiContext, Route, RouteHandler } from './api-context'
 import { HttpError, readJsonObject, stringField } from './http-util'
 import type { SimOpenResult } from './simulator/api-types'
 
@@ -28,7 +28,7 @@ export function nextMondayClose(now: number): number {
 export function noticeRoutes(api: ApiContext): Route[] {
   const { standIn, appid } = api
 
-  const requestSubscribeMessage: Route['handler'] = async (request, response) => {
+  const requestSubscribeMessage: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     const body = await readJsonObject(request)
     const ids = body.tmplIds
@@ -44,27 +44,27 @@ export function noticeRoutes(api: ApiContext): Route[] {
     )
   }
 
-  const getSetting: Route['handler'] = async (request, response) => {
+  const getSetting: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     await readJsonObject(request)
     const subscriptionsSetting = standIn.getSubscriptionSetting(appid, openid)
     await api.reply(response, 200, { authSetting: {}, subscriptionsSetting })
   }
 
-  const openSetting: Route['handler'] = async (request, response) => {
+  const openSetting: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     await readJsonObject(request)
     const subscriptionsSetting = standIn.openSetting(appid, openid)
     await api.reply(response, 200, { authSetting: {}, subscriptionsSetting })
   }
 
-  const notices: Route['handler'] = async (request, response) => {
+  const notices: RouteHandler = async (request, response) => {
     const as = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('as')
     const list = as ? standIn.listServiceNotices(appid, api.requireMember(as)) : []
     await api.reply(response, 200, { now: api.clock.now(), notices: list })
   }
 
-  const openNotice: Route['handler'] = async (request, response) => {
+  const openNotice: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const as = api.requireMember(stringField(body, 'as'))
     const launch = standIn.openServiceNotice(stringField(body, 'noticeId'), as)
@@ -75,7 +75,7 @@ export function noticeRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, result)
   }
 
-  const moveClock: Route['handler'] = async (request, response) => {
+  const moveClock: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const now = api.clock.now()
     if (body.move === 'day') await api.clock.advance(DAY)
@@ -85,7 +85,7 @@ export function noticeRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, { now: api.clock.now() })
   }
 
-  const subscribeChoice: Route['handler'] = async (request, response) => {
+  const subscribeChoice: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const as = api.requireMember(stringField(body, 'as'))
     const choice = stringField(body, 'choice') as SubscribeChoice

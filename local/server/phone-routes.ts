@@ -10,7 +10,7 @@
  */
 import { CallFunctionError } from '../wechat/function-runtime'
 import { StandInError } from '../wechat/stand-in'
-import type { ApiContext, Route } from './api-context'
+import type { ApiContext, Route, RouteHandler } from './api-context'
 import { MAX_UPLOAD_BYTES } from './file-storage'
 import { optionalStringField, readBody, readJsonObject, stringField } from './http-util'
 
@@ -20,7 +20,7 @@ const CLOUD_FUNCTION_PATH = '/api/cloud/:name(^[A-Za-z0-9_-]{1,64}$)'
 export function phoneRoutes(api: ApiContext): Route[] {
   const { standIn, appid } = api
 
-  const callFunction: Route['handler'] = async (request, response, params) => {
+  const callFunction: RouteHandler = async (request, response, params) => {
     const openid = api.caller(request)
     const data = await readJsonObject(request)
     try {
@@ -39,13 +39,13 @@ export function phoneRoutes(api: ApiContext): Route[] {
     }
   }
 
-  const login: Route['handler'] = async (request, response) => {
+  const login: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     await readJsonObject(request)
     await api.reply(response, 200, standIn.login(appid, openid))
   }
 
-  const getGroupEnterInfo: Route['handler'] = async (request, response) => {
+  const getGroupEnterInfo: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     const body = await readJsonObject(request)
     const answer = standIn.getGroupEnterInfo(
@@ -60,14 +60,14 @@ export function phoneRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, answer)
   }
 
-  const getShareInfo: Route['handler'] = async (request, response) => {
+  const getShareInfo: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     const body = await readJsonObject(request)
     const answer = standIn.getShareInfo(appid, openid, optionalStringField(body, 'shareTicket'))
     await api.reply(response, 200, answer)
   }
 
-  const groupName: Route['handler'] = async (request, response) => {
+  const groupName: RouteHandler = async (request, response) => {
     const openid = api.caller(request)
     const body = await readJsonObject(request)
     const opengid = stringField(body, 'opengid', 128)
@@ -92,7 +92,7 @@ export function phoneRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, { name })
   }
 
-  const upload: Route['handler'] = async (request, response) => {
+  const upload: RouteHandler = async (request, response) => {
     api.caller(request)
     const bytes = await readBody(request, MAX_UPLOAD_BYTES)
     const stored = api.files.storeImage(request.headers['content-type'], bytes)

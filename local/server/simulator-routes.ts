@@ -12,7 +12,7 @@
  *   POST /api/sim/seed           the demo group (once)
  */
 import { SCENE } from '../../shared/wechat-facts'
-import type { ApiContext, Route } from './api-context'
+import type { ApiContext, Route, RouteHandler } from './api-context'
 import { HttpError, optionalStringField, readJsonObject, sendJson, stringField } from './http-util'
 import type {
   SimCard,
@@ -25,7 +25,7 @@ import type {
 import { checkSimName, SIM_NAME_MAX_LENGTH } from './simulator/names'
 
 /** Where the app opens from the chat list's recent bar, without any card. */
-export const HOME_PAGE_PATH = 'pages/ranking/index'
+const HOME_PAGE_PATH = 'pages/ranking/index'
 
 /** What the simulator page draws: this app's members, and the chats that have any of them. */
 function simState(api: ApiContext): SimState {
@@ -89,11 +89,11 @@ function shareTarget(api: ApiContext, body: Record<string, unknown>) {
 export function simulatorRoutes(api: ApiContext): Route[] {
   const { standIn, appid } = api
 
-  const state: Route['handler'] = async (_request, response) => {
+  const state: RouteHandler = async (_request, response) => {
     sendJson(response, 200, simState(api))
   }
 
-  const addMember: Route['handler'] = async (request, response) => {
+  const addMember: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const checked = checkSimName(
       nameField(body, 'label'),
@@ -107,7 +107,7 @@ export function simulatorRoutes(api: ApiContext): Route[] {
     await api.reply(response, 201, { openid: user.openid, label })
   }
 
-  const addGroup: Route['handler'] = async (request, response) => {
+  const addGroup: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const checked = checkSimName(nameField(body, 'name'), 'group')
     if (!checked.ok) throw new HttpError(400, 'BAD_NAME', checked.message)
@@ -118,7 +118,7 @@ export function simulatorRoutes(api: ApiContext): Route[] {
     await api.reply(response, 201, { chatId: group.chatId })
   }
 
-  const groupMembers: Route['handler'] = async (request, response) => {
+  const groupMembers: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const chatId = stringField(body, 'chatId')
     const openid = api.requireMember(stringField(body, 'openid'))
@@ -128,7 +128,7 @@ export function simulatorRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, { ok: true })
   }
 
-  const share: Route['handler'] = async (request, response) => {
+  const share: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const from = api.requireMember(stringField(body, 'as'))
     const card = standIn.shareCard(appid, from, shareTarget(api, body), {
@@ -140,7 +140,7 @@ export function simulatorRoutes(api: ApiContext): Route[] {
     await api.reply(response, 201, { cardId: card.cardId, chatId: card.chatId })
   }
 
-  const openCard: Route['handler'] = async (request, response) => {
+  const openCard: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const as = api.requireMember(stringField(body, 'as'))
     const os = body.os === 'android' ? 'android' : 'ios'
@@ -158,7 +158,7 @@ export function simulatorRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, result)
   }
 
-  const launch: Route['handler'] = async (request, response) => {
+  const launch: RouteHandler = async (request, response) => {
     const body = await readJsonObject(request)
     const as = api.requireMember(stringField(body, 'as'))
     const options: SimLaunchOptions = { scene: SCENE.recentList, path: HOME_PAGE_PATH, query: {} }
@@ -166,7 +166,7 @@ export function simulatorRoutes(api: ApiContext): Route[] {
     await api.reply(response, 200, result)
   }
 
-  const seed: Route['handler'] = async (request, response) => {
+  const seed: RouteHandler = async (request, response) => {
     await readJsonObject(request)
     const result = await api.seed()
     api.changed()
