@@ -20,6 +20,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 
 import { DINGTALK_H5_ENV, dingtalkH5BuildIsCurrent } from '../local/dingtalk/build'
 import { DataDirError } from '../local/server/persistence'
@@ -61,36 +62,64 @@ function parsePort(text: string, source: string): number {
   return port
 }
 
-function parseArgs(argv: string[]): Options {
+/** `npm start`'s flags, as node:util parseArgs takes them (strict: anything else is refused). */
+const FLAGS = {
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  rebuild: { type: 'boolean', default: false },
+  'no-build': { type: 'boolean', default: false },
+  reset: { type: 'boolean', default: false },
+  seed: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options']
+
+/**
+ * The first mistake in `argv`, in the words `npm start` has always used (parseArgs' own messages
+ * quote differently); undefined for the rest (a value given to a switch, an ambiguous value).
+ */
+function mistake(argv: string[]): string | undefined {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: FLAGS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  })
+  for (const token of tokens) {
+    if (token.kind === 'positional') return `unknown option ${token.value}`
+    if (token.kind !== 'option') continue
+    if (!Object.hasOwn(FLAGS, token.name)) return `unknown option ${argv[token.index]}`
+    const flag = FLAGS[token.name as keyof typeof FLAGS]
+    if (flag.type === 'string' && token.value === undefined) return `${token.rawName} needs a value`
+  }
+  return undefined
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    if (code.startsWith('ERR_PARSE_ARGS_')) usage(mistake(argv) ?? (error as Error).message)
+    throw error
+  }
+}
+
+function parseOptions(argv: string[]): Options {
+  // PORT is checked even when --port overrides it: a wrong environment is worth knowing.
   const envPort = process.env.PORT ? parsePort(process.env.PORT, 'PORT') : DEFAULT_PORT
-  const options: Options = {
-    port: envPort,
-    rebuild: false,
-    build: true,
-    reset: false,
-    seed: false,
-    verbose: false,
-    dataDir: join(ROOT, '.data'),
+  const flags = parseFlags(argv)
+  if (flags.help) usage('')
+  return {
+    port: flags.port === undefined ? envPort : parsePort(flags.port, '--port'),
+    rebuild: flags.rebuild,
+    build: !flags['no-build'],
+    reset: flags.reset,
+    seed: flags.seed,
+    verbose: flags.verbose,
+    dataDir: flags['data-dir'] === undefined ? join(ROOT, '.data') : resolve(flags['data-dir']),
   }
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]!
-    const [flag, inline] = arg.split('=', 2) as [string, string | undefined]
-    const value = (): string => {
-      const next = inline ?? argv[++index]
-      if (next === undefined) usage(`${flag} needs a value`)
-      return next
-    }
-    if (flag === '--port') options.port = parsePort(value(), '--port')
-    else if (flag === '--data-dir') options.dataDir = resolve(value())
-    else if (flag === '--rebuild') options.rebuild = true
-    else if (flag === '--no-build') options.build = false
-    else if (flag === '--reset') options.reset = true
-    else if (flag === '--seed') options.seed = true
-    else if (flag === '--verbose') options.verbose = true
-    else if (flag === '--help' || flag === '-h') usage('')
-    else usage(`unknown option ${arg}`)
-  }
-  return options
 }
 
 function newestMtime(path: string): number {
@@ -204,7 +233,7 @@ async function buildH5Apps(options: Options): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2))
+  const options = parseOptions(process.argv.slice(2))
 
   if (!options.build) {
     console.log(

@@ -336,7 +336,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
           response.end(page)
           return true
         }
-        if (!serveFile(request, response, options.appDir, rest))
+        if (!(await serveFile(request, response, options.appDir, rest)))
           sendText(response, 404, 'not in dist/h5-dd')
         return true
       }

@@ -1,62 +1,31 @@
 /**
- * Demo avatars drawn locally: a symmetric 5×5 "identicon" on a soft background, encoded as PNG with
- * node:zlib. No network and no image library, so a fresh clone can seed without either.
+ * Demo avatars drawn locally: a symmetric 5×5 "identicon" on a soft background, encoded as PNG by
+ * pngjs. No network, so a fresh clone can seed without one.
+ *
+ * pngjs rather than a hand-written encoder over node:zlib: `zlib.crc32` (the PNG chunk checksum)
+ * exists only from Node 20.15 / 22.2, and package.json's engines promise every Node 20; pngjs is
+ * plain JavaScript (no native build, CommonJS for jest) and serves only this preview.
  */
 import { createHash } from 'node:crypto'
-import { deflateSync } from 'node:zlib'
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
-})()
+import { PNG } from 'pngjs'
 
-function crc32(buffer: Buffer): number {
-  let crc = 0xffffffff
-  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8)
-  return (crc ^ 0xffffffff) >>> 0
-}
+type Rgb = readonly [number, number, number]
 
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(data.length)
-  const typed = Buffer.concat([Buffer.from(type, 'ascii'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(typed))
-  return Buffer.concat([length, typed, crc])
-}
-
-export type Rgb = readonly [number, number, number]
-
-/** Encodes 8-bit RGB pixels (`pixel(x, y)`) as a PNG file. */
-export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgb) {
-  const stride = width * 3 + 1
-  const raw = Buffer.alloc(stride * height)
+/** Encodes 8-bit RGB pixels (`pixel(x, y)`) as a PNG file (colour type 2: RGB, no alpha). */
+function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgb): Buffer {
+  const png = new PNG({ width, height })
   for (let y = 0; y < height; y++) {
-    raw[y * stride] = 0 // filter: none
     for (let x = 0; x < width; x++) {
       const [r, g, b] = pixel(x, y)
-      const offset = y * stride + 1 + x * 3
-      raw[offset] = r
-      raw[offset + 1] = g
-      raw[offset + 2] = b
+      const offset = (y * width + x) * 4
+      png.data[offset] = r
+      png.data[offset + 1] = g
+      png.data[offset + 2] = b
+      png.data[offset + 3] = 255
     }
   }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(height, 4)
-  header[8] = 8 // bit depth
-  header[9] = 2 // colour type: RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
+  return PNG.sync.write(png, { colorType: 2 })
 }
 
 function hslToRgb(hue: number, saturation: number, lightness: number): Rgb {

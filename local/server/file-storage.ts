@@ -39,10 +39,6 @@ const IMAGE_TYPES: Record<string, ImageType> = {
   },
 }
 
-export const CONTENT_TYPES_BY_EXTENSION: Record<string, string> = Object.fromEntries(
-  Object.entries(IMAGE_TYPES).map(([type, { extension }]) => [extension, type]),
-)
-
 export type StoreFileResult =
   | { ok: true; url: string; bytes: number }
   | { ok: false; status: 400 | 413 | 415; message: string }

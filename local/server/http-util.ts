@@ -1,6 +1,8 @@
 /** Small helpers for node:http handlers: bounded bodies, JSON answers, typed request errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
+import getRawBody, { type RawBodyError } from 'raw-body'
+
 /** A failure the handler answers with `status` and a JSON `{ error, message }`. */
 export class HttpError extends Error {
   constructor(
@@ -30,29 +32,21 @@ export function sendText(response: ServerResponse, status: number, text: string)
   response.end(text)
 }
 
-/** Reads the body, failing with 413 as soon as it grows past `limit` bytes. */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers['content-length'] ?? '0')
-    if (declared > limit) {
-      reject(new HttpError(413, 'TOO_LARGE', `the body is limited to ${limit} bytes`))
-      request.resume()
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        reject(new HttpError(413, 'TOO_LARGE', `the body is limited to ${limit} bytes`))
-        request.destroy()
-        return
-      }
-      chunks.push(chunk)
-    })
-    request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', reject)
-  })
+/**
+ * Reads the body with raw-body, which refuses a declared length past `limit` before reading and
+ * stops counting as soon as the bytes grow past it: either way a 413 with our JSON error.
+ */
+export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(request, { limit, length: request.headers['content-length'] })
+  } catch (error) {
+    if ((error as RawBodyError).type !== 'entity.too.large') throw error
+    // A declared length is bounded by the HTTP parser: drain it so the 413 reaches the client.
+    // A chunked body past the limit has no end we know of: drop the connection instead.
+    if (request.headers['content-length'] !== undefined) request.resume()
+    else request.destroy()
+    throw new HttpError(413, 'TOO_LARGE', `the body is limited to ${limit} bytes`)
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ import { appWithoutSessionPage } from './app-without-session'
 import { createFileStorage, FILES_URL_PREFIX } from './file-storage'
 import { sendJson, sendText } from './http-util'
 import { dataLayout, importedName, inspectDataDir, moveDataAside } from './persistence'
-import { answerError, createApiRoutes, type PhoneSessions } from './routes'
+import { answerError, createApiRouter, type PhoneSessions } from './routes'
 import {
   gateSimulatorPage,
   hasSimulatorToken,
@@ -228,7 +228,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     runTimers().catch((error: unknown) => console.error('local server: timer run failed', error))
   }, TIMER_POLL_MS)
   timerLoop.unref()
-  const api = createApiRoutes({
+  const api = createApiRouter({
     standIn,
     appid,
     backend,
@@ -292,12 +292,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (await dingtalk.handle(request, response, path)) return
 
     if (path.startsWith('/api/')) {
-      const route = api.match(method, path)
-      if (!route) {
-        sendJson(response, api.knows(path) ? 405 : 404, { error: 'NOT_FOUND', message: path })
-        return
-      }
-      await route.handler(request, response, route.params)
+      await api.dispatch(request, response, path)
       return
     }
     if (method !== 'GET' && method !== 'HEAD') {
@@ -305,7 +300,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return
     }
     if (path === '/' || path === '/index.html') {
-      if (!serveFile(request, response, SIMULATOR_DIR, 'index.html')) {
+      if (!(await serveFile(request, response, SIMULATOR_DIR, 'index.html'))) {
         sendText(response, 500, 'simulator page missing')
       }
       return
@@ -319,7 +314,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return
     }
     if (path === '/sim/simulator.css') {
-      if (!serveFile(request, response, SIMULATOR_DIR, 'simulator.css')) sendText(response, 404, '')
+      if (!(await serveFile(request, response, SIMULATOR_DIR, 'simulator.css'))) {
+        sendText(response, 404, '')
+      }
       return
     }
     if (path === '/app') {
@@ -338,22 +335,28 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         response.end(request.method === 'HEAD' ? undefined : appWithoutSessionPage('/'))
         return
       }
-      if (!serveFile(request, response, options.appDir, rest)) {
+      if (!(await serveFile(request, response, options.appDir, rest))) {
         sendText(response, 404, 'not in the H5 build: run `npm start -- --rebuild`')
       }
       return
     }
     if (path.startsWith(FILES_URL_PREFIX)) {
-      const served = serveFile(request, response, files.root, path.slice(FILES_URL_PREFIX.length), {
-        // Uploaded names are random and never rewritten: cache them for good.
-        cacheControl: 'public, max-age=31536000, immutable',
-        headers: { 'content-security-policy': "default-src 'none'; img-src 'self'" },
-      })
+      const served = await serveFile(
+        request,
+        response,
+        files.root,
+        path.slice(FILES_URL_PREFIX.length),
+        {
+          // Uploaded names are random and never rewritten: cache them for good.
+          cacheControl: 'public, max-age=31536000, immutable',
+          headers: { 'content-security-policy': "default-src 'none'; img-src 'self'" },
+        },
+      )
       if (!served) sendText(response, 404, 'no such file')
       return
     }
     if (APP_ROOT_FOLDERS.some((folder) => path.startsWith(folder))) {
-      if (serveFile(request, response, options.appDir, path.slice(1))) return
+      if (await serveFile(request, response, options.appDir, path.slice(1))) return
     }
     sendText(response, 404, 'not found')
   }

@@ -1,101 +1,72 @@
 /**
- * Serving files from a folder with plain node:http: no path escapes the folder, types come from
- * the extension (never sniffed), and a missing file is a 404 the caller may fall back from.
+ * Serving files from a folder with `send` (the static-file core of Express's serve-static): it
+ * refuses paths that leave the folder (`..`, also percent-encoded) and NUL bytes, takes the type
+ * from the extension through mime-types (never sniffed), answers conditional GETs, ranges and
+ * HEAD, serves a folder's `index.html`, and ignores dotfiles. A missing file (or a refused path,
+ * or a folder without index.html) is left to the caller, which falls back or answers its 404.
  */
-import { createReadStream, type Stats, statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { extname, join, resolve, sep } from 'node:path'
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-}
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
-}
-
-/**
- * The file under `root` that `relativePath` (URL-decoded, '/'-separated) names, or null when it
- * would leave `root`, contains a NUL, or does not exist as a regular file.
- */
-export function resolveInside(
-  root: string,
-  relativePath: string,
-): { path: string; stats: Stats } | null {
-  if (relativePath.includes('\0')) return null
-  const base = resolve(root)
-  const target = resolve(join(base, relativePath))
-  if (target !== base && !target.startsWith(base + sep)) return null
-  try {
-    const stats = statSync(target)
-    if (stats.isFile()) return { path: target, stats }
-    if (stats.isDirectory()) {
-      const index = join(target, 'index.html')
-      const indexStats = statSync(index)
-      return indexStats.isFile() ? { path: index, stats: indexStats } : null
-    }
-  } catch {
-    // Missing: fall through.
-  }
-  return null
-}
+import send from 'send'
 
 export interface ServeOptions {
   /** Cache-Control header value; defaults to revalidating every time. */
   cacheControl?: string
-  /** Extra headers, e.g. a stricter content type policy for user uploads. */
+  /** Extra headers, e.g. a stricter content security policy for user uploads. */
   headers?: Record<string, string>
 }
 
-/** Streams `relativePath` from `root`; false (nothing sent) when there is no such file. */
+/** What `send` reports for a path that names nothing servable: the caller answers instead. */
+const NOT_SERVED = new Set([400, 403, 404])
+
+/** `send`'s errors are http-errors: a status, and headers for some (416's Content-Range). */
+interface SendFailure extends Error {
+  status: number
+  headers?: Record<string, string>
+}
+
+/**
+ * Streams `relativePath` (as in the URL: '/'-separated, percent-encoded) from `root`. Resolves
+ * false, with nothing sent, when there is no such file; true once `send` has taken the answer.
+ */
 export function serveFile(
   request: IncomingMessage,
   response: ServerResponse,
   root: string,
   relativePath: string,
   options: ServeOptions = {},
-): boolean {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(relativePath)
-  } catch {
-    return false
-  }
-  const found = resolveInside(root, decoded)
-  if (!found) return false
-  const etag = `W/"${found.stats.size.toString(16)}-${Math.floor(found.stats.mtimeMs).toString(16)}"`
-  const headers: Record<string, string> = {
-    'content-type': contentTypeOf(found.path),
-    'cache-control': options.cacheControl ?? 'no-cache',
-    'x-content-type-options': 'nosniff',
-    etag,
-    ...options.headers,
-  }
-  if (request.headers['if-none-match'] === etag) {
-    response.writeHead(304, headers)
-    response.end()
-    return true
-  }
-  response.writeHead(200, { ...headers, 'content-length': String(found.stats.size) })
-  if (request.method === 'HEAD') {
-    response.end()
-    return true
-  }
-  createReadStream(found.path).pipe(response)
-  return true
+): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let found = false
+    send(request, `/${relativePath}`, { root, cacheControl: false })
+      .on('headers', () => {
+        found = true
+        response.setHeader('cache-control', options.cacheControl ?? 'no-cache')
+        response.setHeader('x-content-type-options', 'nosniff')
+        for (const [name, value] of Object.entries(options.headers ?? {})) {
+          response.setHeader(name, value)
+        }
+        resolve(true)
+      })
+      // A folder named without the trailing slash: its index.html, as with one (send would
+      // redirect to the slash instead).
+      .on('directory', () => {
+        serveFile(request, response, root, `${relativePath}/`, options).then(resolve, reject)
+      })
+      .on('error', (error: SendFailure) => {
+        if (!found && NOT_SERVED.has(error.status)) {
+          resolve(false)
+        } else if (response.headersSent) {
+          // The file failed while streaming: end the answer short rather than pretend.
+          response.destroy()
+        } else if (error.status < 500) {
+          // 412 (If-Match) or 416 (Range): send's status and headers, without its HTML page.
+          response.writeHead(error.status, error.headers)
+          response.end()
+        } else {
+          reject(error)
+        }
+      })
+      .pipe(response)
+  })
 }
