@@ -101,13 +101,11 @@ function fields<const E extends v.ObjectEntries>(
   })
 }
 
-/** A required string: absent (undefined or null) is "required", anything else is checked. */
-function text(key: string, rule: { min?: number; max: number }) {
+/** A required string; `absent` is the answer to undefined or null. */
+function text(key: string, rule: { min?: number; max: number }, absent = `${key} is required.`) {
   const min = rule.min ?? 1
   return v.pipe(
-    v.string((issue) =>
-      isAbsent(issue.input) ? `${key} is required.` : `${key} must be a string.`,
-    ),
+    v.string((issue) => (isAbsent(issue.input) ? absent : `${key} must be a string.`)),
     v.minLength(min, min === 1 ? `${key} must not be empty.` : `${key} is too short.`),
     v.maxLength(rule.max, `${key} must be at most ${rule.max} characters.`),
   )
@@ -184,13 +182,20 @@ function groupSourceProblem(input: unknown): string | null {
   return null
 }
 
-const enterGroupFields = fields(
+const byCloudId = fields(
+  { ...rankingWindow, groupInfo: cloudIdField },
+  'The request must be an object.',
+)
+
+/** Legacy data comes as a triple: a field left out is refused like a field of the wrong type. */
+const legacyText = (key: string, max: number) => text(key, { max }, `${key} must be a string.`)
+
+const byLegacy = fields(
   {
     ...rankingWindow,
-    encryptedData: v.nullish(text('encryptedData', { max: ENCRYPTED_DATA_MAX_LENGTH })),
-    iv: v.nullish(text('iv', { max: IV_MAX_LENGTH })),
-    code: v.nullish(text('code', { max: LOGIN_CODE_MAX_LENGTH })),
-    groupInfo: v.nullish(cloudIdField),
+    encryptedData: legacyText('encryptedData', ENCRYPTED_DATA_MAX_LENGTH),
+    iv: legacyText('iv', IV_MAX_LENGTH),
+    code: legacyText('code', LOGIN_CODE_MAX_LENGTH),
   },
   'The request must be an object.',
 )
@@ -207,21 +212,21 @@ export type GroupSource =
  * string (not replaced by the runtime) is refused as CLOUD_ID_INVALID.
  */
 const enterGroup = v.pipe(
-  v.custom<v.InferInput<typeof enterGroupFields>>(
+  v.custom<v.InferInput<typeof byCloudId> | v.InferInput<typeof byLegacy>>(
     (input) => groupSourceProblem(input) === null,
     (issue) => groupSourceProblem(issue.input) ?? '',
   ),
-  enterGroupFields,
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const { groupInfo, encryptedData, iv, code, period, pageSize } = dataset.value
-    if (groupInfo) return { period, pageSize, source: { kind: 'cloudId', ...groupInfo } as const }
-    // Legacy data comes as a triple: a field left out is refused like a field of the wrong type.
-    if (isAbsent(encryptedData) || isAbsent(iv) || isAbsent(code)) {
-      const missing = isAbsent(encryptedData) ? 'encryptedData' : isAbsent(iv) ? 'iv' : 'code'
-      addIssue({ message: `${missing} must be a string.` })
-      return NEVER
-    }
-    return { period, pageSize, source: { kind: 'legacy', encryptedData, iv, code } as const }
+  // The check above leaves exactly one source: the other's fields are absent, and dropped.
+  v.lazy((input) =>
+    isAbsent((input as Readonly<Record<string, unknown>>).groupInfo) ? byLegacy : byCloudId,
+  ),
+  v.transform((input) => {
+    const { period, pageSize } = input
+    const source: GroupSource =
+      'groupInfo' in input
+        ? { kind: 'cloudId', cloudID: input.groupInfo.cloudID }
+        : { kind: 'legacy', encryptedData: input.encryptedData, iv: input.iv, code: input.code }
+    return { period, pageSize, source }
   }),
 )
 
