@@ -11,7 +11,9 @@
  * Every refusal is an `INVALID_INPUT` whose message names the field, except the few listed in
  * `CODED_REFUSALS`, whose code tells the app what to do instead (update the app, open the card
  * again). Schemas are run with `abortEarly`: the first refusal, in the order the fields are
- * listed, is the answer.
+ * listed, is the answer. No schema reads deeper than the entries of a field (`taps[i]`,
+ * `results[id]`, `groupInfo.cloudID`): the router's safe copy of the event stops there
+ * (`parseInput` in cloudfunctions/core/validation.ts).
  */
 import * as v from 'valibot'
 
@@ -33,12 +35,12 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]+$/
 export const ID_HINT = 'letters, digits, - and _'
 export const GROUP_ID_MAX_LENGTH = 64
 /** Raw nickname cap before normalising, so a huge string is refused without scanning it. */
-export const NICKNAME_RAW_MAX_LENGTH = 256
-export const AVATAR_URL_MAX_LENGTH = 512
+const NICKNAME_RAW_MAX_LENGTH = 256
+const AVATAR_URL_MAX_LENGTH = 512
 /** No schema accepts a longer array (the tap timeline's cap). */
 export const MAX_ARRAY_LENGTH = MAX_SCORE
 /** `wx.requestSubscribeMessage` takes at most three template ids a call. */
-export const MAX_TEMPLATES_PER_CALL = 3
+const MAX_TEMPLATES_PER_CALL = 3
 const CLOUD_ID_MAX_LENGTH = 512
 /** Group open data is a few hundred bytes; 8 KiB of base64 is far more than any real payload. */
 const ENCRYPTED_DATA_MAX_LENGTH = 8192
@@ -79,6 +81,8 @@ export function refusalOf(issue: v.BaseIssue<unknown>): InputRefusal {
   return { code: CODE_BY_MESSAGE.get(issue.message) ?? 'INVALID_INPUT', message: issue.message }
 }
 
+const NOT_AN_OBJECT = 'The request must be an object.'
+
 const isAbsent = (value: unknown): value is null | undefined =>
   value === undefined || value === null
 
@@ -88,7 +92,7 @@ const isAbsent = (value: unknown): value is null | undefined =>
  */
 function fields<const E extends v.ObjectEntries>(
   entries: E,
-  typeMessage: v.ErrorMessage<v.ObjectIssue>,
+  typeMessage: v.ErrorMessage<v.ObjectIssue> = NOT_AN_OBJECT,
 ) {
   return v.object(entries, (issue) => {
     const missing = issue.path?.[0]
@@ -145,7 +149,7 @@ const rankingWindow = {
 }
 
 /** The ranking window alone, for the DingTalk entry's own `enterGroup` (no CloudID there). */
-export const RANKING_WINDOW = fields(rankingWindow, 'The request must be an object.')
+export const RANKING_WINDOW = fields(rankingWindow)
 
 /**
  * A top-level `wx.cloud.CloudID` as the function receives it: `{ cloudID, data }`. Only
@@ -170,10 +174,10 @@ const LEGACY_KEYS = ['encryptedData', 'iv', 'code'] as const
 
 /** Which group source an enterGroup request names: exactly one is required. */
 function groupSourceProblem(input: unknown): string | null {
-  if (typeof input !== 'object' || input === null) return 'The request must be an object.'
-  const fields = input as Readonly<Record<string, unknown>>
-  const hasCloudId = !isAbsent(fields.groupInfo)
-  const hasLegacy = LEGACY_KEYS.some((key) => !isAbsent(fields[key]))
+  if (typeof input !== 'object' || input === null) return NOT_AN_OBJECT
+  const request = input as Readonly<Record<string, unknown>>
+  const hasCloudId = !isAbsent(request.groupInfo)
+  const hasLegacy = LEGACY_KEYS.some((key) => !isAbsent(request[key]))
   if (hasCloudId && hasLegacy)
     return 'Send either groupInfo or encryptedData + iv + code, not both.'
   if (!hasCloudId && !hasLegacy) {
@@ -182,23 +186,17 @@ function groupSourceProblem(input: unknown): string | null {
   return null
 }
 
-const byCloudId = fields(
-  { ...rankingWindow, groupInfo: cloudIdField },
-  'The request must be an object.',
-)
+const byCloudId = fields({ ...rankingWindow, groupInfo: cloudIdField })
 
 /** Legacy data comes as a triple: a field left out is refused like a field of the wrong type. */
 const legacyText = (key: string, max: number) => text(key, { max }, `${key} must be a string.`)
 
-const byLegacy = fields(
-  {
-    ...rankingWindow,
-    encryptedData: legacyText('encryptedData', ENCRYPTED_DATA_MAX_LENGTH),
-    iv: legacyText('iv', IV_MAX_LENGTH),
-    code: legacyText('code', LOGIN_CODE_MAX_LENGTH),
-  },
-  'The request must be an object.',
-)
+const byLegacy = fields({
+  ...rankingWindow,
+  encryptedData: legacyText('encryptedData', ENCRYPTED_DATA_MAX_LENGTH),
+  iv: legacyText('iv', IV_MAX_LENGTH),
+  code: legacyText('code', LOGIN_CODE_MAX_LENGTH),
+})
 
 /** The group source, resolved: a CloudID, or legacy encrypted data with a login code. */
 export type GroupSource =
@@ -230,21 +228,18 @@ const enterGroup = v.pipe(
   }),
 )
 
-const getRanking = fields(
-  {
-    groupId,
-    ...rankingWindow,
-    /** The previous page's `nextCursor`; decoded and checked by the action. */
-    cursor: v.nullish(text('cursor', { max: CURSOR_MAX_LENGTH })),
-  },
-  'The request must be an object.',
-)
+const getRanking = fields({
+  groupId,
+  ...rankingWindow,
+  /** The previous page's `nextCursor`; decoded and checked by the action. */
+  cursor: v.nullish(text('cursor', { max: CURSOR_MAX_LENGTH })),
+})
 
 /** Calls without input: every field the request carries is ignored. */
-const noInput = fields({}, 'The request must be an object.')
+const noInput = fields({})
 
 /** 192 random bits, URL-safe (`startRound`); the bounds leave room for other generators. */
-export const roundToken = id('roundToken', { min: 16, max: 128 })
+const roundToken = id('roundToken', { min: 16, max: 128 })
 const requestId = id('requestId', { min: 8, max: 64, hint: ID_HINT })
 
 const nonNegativeInteger = 'score must be a non-negative integer.'
@@ -272,21 +267,18 @@ const taps = v.pipe(
   ),
 )
 
-const submitScore = fields(
-  {
-    roundToken,
-    requestId,
-    score: v.pipe(
-      v.number(nonNegativeInteger),
-      v.integer(nonNegativeInteger),
-      v.minValue(0, nonNegativeInteger),
-      v.maxValue(MAX_SCORE, CODED_REFUSALS.scoreTooHigh.message),
-      noNegativeZero,
-    ),
-    taps,
-  },
-  'The request must be an object.',
-)
+const submitScore = fields({
+  roundToken,
+  requestId,
+  score: v.pipe(
+    v.number(nonNegativeInteger),
+    v.integer(nonNegativeInteger),
+    v.minValue(0, nonNegativeInteger),
+    v.maxValue(MAX_SCORE, CODED_REFUSALS.scoreTooHigh.message),
+    noNegativeZero,
+  ),
+  taps,
+})
 
 /**
  * `nickname`: NFC, invisible format characters removed, spaces collapsed, trimmed, at least one
@@ -295,40 +287,37 @@ const submitScore = fields(
  * Absent (or undefined) leaves a field as it is; at least one must be sent.
  */
 const updateProfile = v.pipe(
-  fields(
-    {
-      nickname: v.nullish(
-        v.pipe(
-          v.string('nickname must be a string or null.'),
-          v.maxLength(
-            NICKNAME_RAW_MAX_LENGTH,
-            `nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`,
-          ),
-          v.rawTransform(({ dataset, addIssue, NEVER }) => {
-            const result = normalizeDisplayName(dataset.value, NICKNAME_MAX_LENGTH)
-            if (result.ok) return result.name
-            const messages = {
-              control: 'nickname must not contain control characters.',
-              blank: 'nickname must have a visible character; send null to clear it.',
-              tooLong: `nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`,
-            } as const
-            addIssue({ message: messages[result.problem] })
-            return NEVER
-          }),
+  fields({
+    nickname: v.nullish(
+      v.pipe(
+        v.string('nickname must be a string or null.'),
+        v.maxLength(
+          NICKNAME_RAW_MAX_LENGTH,
+          `nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`,
+        ),
+        v.rawTransform(({ dataset, addIssue, NEVER }) => {
+          const result = normalizeDisplayName(dataset.value, NICKNAME_MAX_LENGTH)
+          if (result.ok) return result.name
+          const messages = {
+            control: 'nickname must not contain control characters.',
+            blank: 'nickname must have a visible character; send null to clear it.',
+            tooLong: `nickname must be at most ${NICKNAME_MAX_LENGTH} characters.`,
+          } as const
+          addIssue({ message: messages[result.problem] })
+          return NEVER
+        }),
+      ),
+    ),
+    avatarUrl: v.nullish(
+      v.pipe(
+        v.string('avatarUrl must be a string or null.'),
+        v.maxLength(
+          AVATAR_URL_MAX_LENGTH,
+          `avatarUrl must be at most ${AVATAR_URL_MAX_LENGTH} characters.`,
         ),
       ),
-      avatarUrl: v.nullish(
-        v.pipe(
-          v.string('avatarUrl must be a string or null.'),
-          v.maxLength(
-            AVATAR_URL_MAX_LENGTH,
-            `avatarUrl must be at most ${AVATAR_URL_MAX_LENGTH} characters.`,
-          ),
-        ),
-      ),
-    },
-    'The request must be an object.',
-  ),
+    ),
+  }),
   v.check(
     ({ nickname, avatarUrl }) => nickname !== undefined || avatarUrl !== undefined,
     'Send nickname and/or avatarUrl (null clears a field).',
@@ -342,32 +331,29 @@ const isSubscribeResult = (value: unknown): value is SubscribeResult =>
  * What `wx.requestSubscribeMessage` answered (its success result without `errMsg`), per template
  * id. Whether each id is a configured template is the action's check (server configuration).
  */
-const subscribe = fields(
-  {
-    results: v.pipe(
-      v.custom<Record<string, SubscribeResult>>(
-        (input) => {
-          if (typeof input !== 'object' || input === null || Array.isArray(input)) return false
-          const proto: unknown = Object.getPrototypeOf(input)
-          return proto === Object.prototype || proto === null
-        },
-        (issue) =>
-          typeof issue.input !== 'object' || issue.input === null || Array.isArray(issue.input)
-            ? 'results must be an object.'
-            : 'results must be a plain object.',
-      ),
-      v.check((results) => {
-        const count = Object.keys(results).length
-        return count > 0 && count <= MAX_TEMPLATES_PER_CALL
-      }, `results must name 1 to ${MAX_TEMPLATES_PER_CALL} template ids.`),
-      v.check(
-        (results) => Object.values(results).every(isSubscribeResult),
-        `results values must be one of ${SUBSCRIBE_RESULTS.join(', ')}.`,
-      ),
+const subscribe = fields({
+  results: v.pipe(
+    v.custom<Record<string, SubscribeResult>>(
+      (input) => {
+        if (typeof input !== 'object' || input === null || Array.isArray(input)) return false
+        const proto: unknown = Object.getPrototypeOf(input)
+        return proto === Object.prototype || proto === null
+      },
+      (issue) =>
+        typeof issue.input !== 'object' || issue.input === null || Array.isArray(issue.input)
+          ? 'results must be an object.'
+          : 'results must be a plain object.',
     ),
-  },
-  'The request must be an object.',
-)
+    v.check((results) => {
+      const count = Object.keys(results).length
+      return count > 0 && count <= MAX_TEMPLATES_PER_CALL
+    }, `results must name 1 to ${MAX_TEMPLATES_PER_CALL} template ids.`),
+    v.check(
+      (results) => Object.values(results).every(isSubscribeResult),
+      `results values must be one of ${SUBSCRIBE_RESULTS.join(', ')}.`,
+    ),
+  ),
+})
 
 /** Every action's input schema; the router parses each call with its action's. */
 export const ACTION_SCHEMAS = {
@@ -378,10 +364,10 @@ export const ACTION_SCHEMAS = {
   updateProfile,
   getProfile: noInput,
   listMyGroups: noInput,
-  leaveGroup: fields({ groupId }, 'The request must be an object.'),
+  leaveGroup: fields({ groupId }),
   deleteMyData: noInput,
   subscribe,
-  getLastWeek: fields({ groupId }, 'The request must be an object.'),
+  getLastWeek: fields({ groupId }),
 } as const satisfies Record<ActionName, v.GenericSchema>
 
 export type ActionSchemas = typeof ACTION_SCHEMAS
