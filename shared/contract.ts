@@ -2,8 +2,13 @@
  * The client ↔ cloud contract: one module that the mini program, the H5 build and the cloud
  * function all import, so an action's name, input, output and error codes cannot drift apart.
  *
- * Pure TypeScript: no `@tarojs/*`, `react` or `wx-server-sdk` here (enforced by ESLint).
+ * Pure TypeScript: no `@tarojs/*`, `react` or `wx-server-sdk` here (enforced by ESLint). Each
+ * action's input is inferred from its schema in `action-schemas.ts` (imported here as types only,
+ * so the app never loads the validation library).
  */
+import type { InferInput } from 'valibot'
+
+import type { ActionSchemas } from './action-schemas'
 
 /** The one deployed cloud function; its action router dispatches on `action`. */
 export const CLOUD_FUNCTION_NAME = 'leaderboard'
@@ -19,6 +24,8 @@ export const DEFAULT_PAGE_SIZE = 50
 export const NICKNAME_MAX_LENGTH = 20
 /** Length of a game round in milliseconds (the built-in 10-second tap challenge). */
 export const ROUND_DURATION_MS = 10_000
+/** 20 taps per second for 10 s is beyond any human; anything above is not a real round. */
+export const MAX_SCORE = 200
 /**
  * How long a proof of membership (opening the group's card) is honoured by default. WeChat never
  * tells a server who left a group, so membership has to be proven again from time to time.
@@ -84,12 +91,6 @@ export interface ActionError {
 
 /** Every action answers with this envelope; a handler never throws across the wire. */
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ActionError }
-
-/** What `wx.cloud.CloudID(id)` becomes in the function's event when sent as a top-level field. */
-export interface ResolvedCloudId<TData = Record<string, unknown>> {
-  cloudID: string
-  data: TData
-}
 
 /** One line of a ranking. `memberKey` is opaque and stable per group; never an openid. */
 export interface RankingRow {
@@ -179,21 +180,13 @@ export type SubscribeResult = (typeof SUBSCRIBE_RESULTS)[number]
 /** The page a notice opens, with the group whose ranking it shows. */
 export const NOTICE_PAGE = 'pages/ranking/index'
 
+/** What the app sends for action `A`: inferred from the schema the router parses it with. */
+type SchemaInput<A extends keyof ActionSchemas> = InferInput<ActionSchemas[A]>
+
+/** Inputs (the schemas in `action-schemas.ts` document each field) and outputs of every action. */
 export interface ActionMap {
-  /**
-   * Opens a group from a card. Exactly one of: `groupInfo` (a top-level `wx.cloud.CloudID`
-   * from getGroupEnterInfo / getShareInfo), or `encryptedData` + `iv` + `code` (legacy base
-   * libraries: the server gets the session_key through code2Session and decrypts).
-   */
   enterGroup: {
-    input: {
-      groupInfo?: ResolvedCloudId | string
-      encryptedData?: string
-      iv?: string
-      code?: string
-      period?: Period
-      pageSize?: number
-    }
+    input: SchemaInput<'enterGroup'>
     output: {
       ranking: RankingPage
       profile: Profile
@@ -202,38 +195,24 @@ export interface ActionMap {
       notices?: NoticeTemplates
     }
   }
-  getRanking: {
-    input: { groupId: string; period?: Period; cursor?: string | null; pageSize?: number }
-    output: RankingPage
-  }
-  startRound: { input: Record<string, never>; output: Round }
-  submitScore: {
-    /**
-     * `taps`: the round's tap timeline, one entry per tap (so `taps.length === score`): whole
-     * milliseconds since the round started on the phone, strictly increasing, within the round's
-     * duration. Checked against a human tap rate (`shared/tap-timeline.ts`).
-     */
-    input: { roundToken: string; score: number; requestId: string; taps: number[] }
-    output: SubmitResult
-  }
-  updateProfile: {
-    input: { nickname?: string | null; avatarUrl?: string | null }
-    output: Profile
-  }
-  getProfile: { input: Record<string, never>; output: Profile }
-  listMyGroups: { input: Record<string, never>; output: { groups: GroupSummary[] } }
-  leaveGroup: { input: { groupId: string }; output: { left: boolean } }
-  deleteMyData: { input: Record<string, never>; output: { deleted: boolean } }
+  getRanking: { input: SchemaInput<'getRanking'>; output: RankingPage }
+  startRound: { input: SchemaInput<'startRound'>; output: Round }
+  submitScore: { input: SchemaInput<'submitScore'>; output: SubmitResult }
+  updateProfile: { input: SchemaInput<'updateProfile'>; output: Profile }
+  getProfile: { input: SchemaInput<'getProfile'>; output: Profile }
+  listMyGroups: { input: SchemaInput<'listMyGroups'>; output: { groups: GroupSummary[] } }
+  leaveGroup: { input: SchemaInput<'leaveGroup'>; output: { left: boolean } }
+  deleteMyData: { input: SchemaInput<'deleteMyData'>; output: { deleted: boolean } }
   /**
    * Records what \`wx.requestSubscribeMessage\` answered (its success result without \`errMsg\`):
    * each \`accept\` of a configured template is one more message the server may send.
    */
   subscribe: {
-    input: { results: Record<string, SubscribeResult> }
+    input: SchemaInput<'subscribe'>
     output: { credits: Record<NoticeKind, number> }
   }
   /** The "上周" view: the group's podium of the week that ended last Sunday, and my rank then. */
-  getLastWeek: { input: { groupId: string }; output: LastWeek }
+  getLastWeek: { input: SchemaInput<'getLastWeek'>; output: LastWeek }
 }
 
 export interface LastWeek {
@@ -265,9 +244,6 @@ export const ACTIONS = [
   'subscribe',
   'getLastWeek',
 ] as const satisfies readonly ActionName[]
-
-/** The `data` of `wx.cloud.callFunction({ name: CLOUD_FUNCTION_NAME, data })`. */
-export type CallData<A extends ActionName> = { action: A } & ActionInput<A>
 
 export function isActionName(value: unknown): value is ActionName {
   return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value)

@@ -1,4 +1,5 @@
-import type { NoticeTemplates } from '../../shared/contract'
+import type { ParsedInput } from '../../shared/action-schemas'
+import type { ActionName, ActionOutput, NoticeTemplates } from '../../shared/contract'
 import type { CallerContext, Clock, Logger, WeChatOpenApi } from './ports'
 import type { RateLimits } from './rate-limit'
 import type { LeaderboardStore } from './store'
@@ -36,8 +37,13 @@ export interface AuthenticatedCaller extends CallerContext {
   openid: string
 }
 
-export type Action<Output> = (
-  input: Readonly<Record<string, unknown>>,
+/**
+ * An action's handler. The router has parsed its input with the action's schema
+ * (`shared/action-schemas.ts`): the handler receives typed, valid data and keeps only the rules
+ * that need the store, the server's configuration or the caller.
+ */
+export type Action<A extends ActionName> = (
+  input: ParsedInput<A>,
   caller: AuthenticatedCaller,
   deps: ActionDeps,
-) => Promise<Output>
+) => Promise<ActionOutput<A>>

@@ -9,6 +9,7 @@
  * - ranking: every roster member is listed, those without a score after the scored ones.
  * Never throws; answers the contract's envelope. No platform SDK here: the entry passes ports in.
  */
+import { RANKING_WINDOW } from '../../shared/action-schemas'
 import {
   type ActionName,
   type ActionOutput,
@@ -42,7 +43,7 @@ import {
 } from './dingtalk-rules'
 import { memberKey } from './member-key'
 import { periodKeys } from './periods'
-import { loadRankingPage, parseRankingWindow } from './ranking'
+import { loadRankingPage } from './ranking'
 import { limitCall } from './rate-limit'
 import { handle } from './router'
 import type { RankPosition } from './store'
@@ -52,6 +53,7 @@ import {
   GROUP_ID_RULE,
   invalid,
   ownField,
+  parseInput,
   parseString,
   requireObject,
   stringField,
@@ -418,7 +420,7 @@ async function withRoster(
 
 async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
   const { groupId, read } = await resolveClaim(ownField(input, 'dingtalk'), deps)
-  const { period, pageSize } = parseRankingWindow(input)
+  const { period, pageSize } = parseInput(RANKING_WINDOW, input)
   const { store, clock, memberKeySalt } = deps.actions
   // The rate-limit hit goes out beside the roster read; nothing is written before both are back.
   const [roster, admit] = await Promise.all([
@@ -471,7 +473,7 @@ async function call(request: DingTalkRequest, deps: DingTalkDeps): Promise<Envel
   const answer = (await handle(input, routerCaller, actions)) as Envelope<ActionOutput<ActionName>>
   if (!answer.ok) return answer
   const page = answer.data as RankingPage
-  const { period } = parseRankingWindow(input)
+  const { period } = parseInput(RANKING_WINDOW, input)
   return ok(
     await withRoster(page, roster, caller, periodKeys(deps.actions.clock.now())[period], deps),
   )

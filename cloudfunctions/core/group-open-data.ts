@@ -1,4 +1,7 @@
-import { Failure, GROUP_ID_RULE } from './validation'
+import * as v from 'valibot'
+
+import { groupId } from '../../shared/action-schemas'
+import { Failure, ownField } from './validation'
 
 /**
  * How old legacy open data may be. A CloudID lives 5 minutes ("cloudID 有效期五分钟", wx.cloud.CloudID /
@@ -13,18 +16,8 @@ export const WATERMARK_CLOCK_SKEW_MS = 60 * 1000
 /** chat_type values of getGroupEnterInfo: 1 WeChat single chat, 2 WeCom single chat. */
 const SINGLE_CHAT_TYPES = new Set([1, 2])
 
-function dataField(data: object, key: string): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(data, key)
-  return descriptor && 'value' in descriptor ? descriptor.value : undefined
-}
-
 function isGroupId(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length >= 1 &&
-    value.length <= GROUP_ID_RULE.max &&
-    (GROUP_ID_RULE.pattern?.test(value) ?? true)
-  )
+  return v.is(groupId, value)
 }
 
 /**
@@ -38,18 +31,18 @@ export function extractGroupId(data: unknown, callerAppid: string): string {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new Failure('OPEN_DATA_INVALID', 'The open data is not an object.')
   }
-  const watermark = dataField(data, 'watermark')
+  const watermark = ownField(data, 'watermark')
   const watermarkAppid =
-    typeof watermark === 'object' && watermark !== null ? dataField(watermark, 'appid') : undefined
+    typeof watermark === 'object' && watermark !== null ? ownField(watermark, 'appid') : undefined
   if (typeof watermarkAppid !== 'string' || callerAppid === '' || watermarkAppid !== callerAppid) {
     throw new Failure('WATERMARK_MISMATCH', 'The open data was not issued to this mini program.')
   }
-  const chatType = dataField(data, 'chat_type')
+  const chatType = ownField(data, 'chat_type')
   if (typeof chatType === 'number' && SINGLE_CHAT_TYPES.has(chatType)) {
     throw new Failure('NOT_A_GROUP', 'The card was opened from a single chat, not a group.')
   }
-  const lower = dataField(data, 'opengid')
-  const upper = dataField(data, 'openGId')
+  const lower = ownField(data, 'opengid')
+  const upper = ownField(data, 'openGId')
   if (lower !== undefined && upper !== undefined && lower !== upper) {
     throw new Failure('OPEN_DATA_INVALID', 'The open data names two different groups.')
   }
@@ -67,10 +60,10 @@ export function extractGroupId(data: unknown, callerAppid: string): string {
  */
 export function assertFreshWatermark(data: unknown, nowMs: number): void {
   const watermark =
-    typeof data === 'object' && data !== null ? dataField(data, 'watermark') : undefined
+    typeof data === 'object' && data !== null ? ownField(data, 'watermark') : undefined
   const timestamp =
     typeof watermark === 'object' && watermark !== null
-      ? dataField(watermark, 'timestamp')
+      ? ownField(watermark, 'timestamp')
       : undefined
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
     throw new Failure('OPEN_DATA_INVALID', 'The open data carries no watermark timestamp.')

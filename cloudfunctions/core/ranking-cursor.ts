@@ -1,3 +1,4 @@
+import { ID_PATTERN } from '../../shared/action-schemas'
 import { MEMBER_KEY_PATTERN } from './member-key'
 import { isPeriodKey } from './periods'
 import type { RankPosition } from './store'
@@ -23,7 +24,6 @@ interface CursorWire {
 }
 
 const MAX_CURSOR_LENGTH = 512
-const BASE64URL = /^[A-Za-z0-9_-]+$/
 
 export function encodeCursor(cursor: RankingCursor): string {
   const wire: CursorWire = {
@@ -53,7 +53,7 @@ function isBoundedInt(value: unknown, min: number): value is number {
  */
 export function decodeCursor(value: string): RankingCursor {
   const bad = invalid('cursor is not a cursor this server issued.')
-  if (value.length > MAX_CURSOR_LENGTH || !BASE64URL.test(value)) throw bad
+  if (value.length > MAX_CURSOR_LENGTH || !ID_PATTERN.test(value)) throw bad
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))

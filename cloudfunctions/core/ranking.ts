@@ -1,29 +1,7 @@
-import {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  type Period,
-  PERIODS,
-  type Profile,
-  type RankingPage,
-  type RankingRow,
-} from '../../shared/contract'
+import type { Period, Profile, RankingPage, RankingRow } from '../../shared/contract'
 import type { ActionDeps } from './deps'
 import { encodeCursor, type RankingCursor } from './ranking-cursor'
 import type { RankedEntry, ScoreEntry } from './store'
-import { type Fields, optionalEnumField, optionalIntegerField } from './validation'
-
-/** The ranking window a request asks for (enterGroup and getRanking read it the same way). */
-export function parseRankingWindow(input: Fields): { period: Period; pageSize: number } {
-  return {
-    period: optionalEnumField(input, 'period', PERIODS, 'all'),
-    pageSize: optionalIntegerField(
-      input,
-      'pageSize',
-      { min: 1, max: MAX_PAGE_SIZE },
-      DEFAULT_PAGE_SIZE,
-    ),
-  }
-}
 
 export interface RankingRequest {
   groupId: string

@@ -7,12 +7,8 @@ import { ROUND_DURATION_MS } from '../../shared/contract'
 export const ROUND_TTL_MS = 120_000
 /** Submissions may arrive this much before the nominal end (timer granularity on devices). */
 export const EARLY_SUBMIT_TOLERANCE_MS = 500
-/** 20 taps per second for 10 s is beyond any human; anything above is not a real round. */
-export const MAX_SCORE = 200
 /** Used and expired rounds are kept this long so that late retries still replay. */
 export const ROUND_RETENTION_MS = 24 * 60 * 60 * 1000
-
-export const ROUND_TOKEN_RULE = { min: 16, max: 128, pattern: /^[A-Za-z0-9_-]+$/ } as const
 
 export function earliestSubmitAt(startedAt: number): number {
   return startedAt + ROUND_DURATION_MS - EARLY_SUBMIT_TOLERANCE_MS

@@ -1,3 +1,12 @@
+import * as v from 'valibot'
+
+import {
+  GROUP_ID_MAX_LENGTH,
+  ID_HINT,
+  ID_PATTERN,
+  MAX_ARRAY_LENGTH,
+  refusalOf,
+} from '../../shared/action-schemas'
 import type { ErrorCode } from '../../shared/contract'
 
 /**
@@ -34,25 +43,69 @@ export function requireObject(value: unknown, label: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(`${label} must be an object.`)
   }
-  const proto: unknown = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) {
-    throw invalid(`${label} must be a plain object.`)
-  }
+  if (!isPlainObject(value)) throw invalid(`${label} must be a plain object.`)
   return value as Fields
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 /**
  * Reads an own data property. Accessors and inherited properties read as absent, so reading
  * input never runs code the caller supplied.
  */
-export function ownField(fields: Fields, key: string): unknown {
+export function ownField(fields: object, key: string): unknown {
   const descriptor = Object.getOwnPropertyDescriptor(fields, key)
   return descriptor && 'value' in descriptor ? descriptor.value : undefined
 }
 
-/** Absent means undefined or null: JSON clients send either for "not given". */
-export function isAbsent(value: unknown): value is undefined | null {
-  return value === undefined || value === null
+/** Stands for an object that is neither plain nor an array: none of its properties is read. */
+class Opaque {}
+
+/** How deep the action schemas read: the event, its fields, and their entries (`taps[i]`). */
+const READ_DEPTH = 2
+
+/**
+ * A copy of `value` made of own data properties only, in prototype-free objects, down to the
+ * depth the schemas read; below it, a container is an empty one of the same kind (schemas only
+ * ask what kind of value sits there). A schema library reads `input[key]`, which would run an
+ * accessor or find an inherited property: on this copy an accessor is a field holding
+ * `undefined` (absent, as `ownField` reads it), and nothing inherited exists.
+ */
+function dataCopy(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) {
+    if (depth >= READ_DEPTH) return []
+    // Longer than any schema accepts: one entry past the longest is refused alike, uncopied.
+    const length = Math.min(value.length, MAX_ARRAY_LENGTH + 1)
+    return Array.from({ length }, (_, i) => dataCopy(ownField(value, String(i)), depth + 1))
+  }
+  if (!isPlainObject(value)) return new Opaque()
+  const copy: Record<string, unknown> = Object.create(null)
+  if (depth >= READ_DEPTH) return copy
+  for (const key of Object.getOwnPropertyNames(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key)!
+    Object.defineProperty(copy, key, {
+      value: 'value' in descriptor ? dataCopy(descriptor.value, depth + 1) : undefined,
+      enumerable: descriptor.enumerable,
+      writable: true,
+      configurable: true,
+    })
+  }
+  return copy
+}
+
+/**
+ * Parses `input` (a plain object) with `schema` and answers its output, or throws the first
+ * refusal as a Failure: INVALID_INPUT naming the field, or the code the schema gives it.
+ */
+export function parseInput<S extends v.GenericSchema>(schema: S, input: Fields): v.InferOutput<S> {
+  const result = v.safeParse(schema, dataCopy(input, 0), { abortEarly: true })
+  if (result.success) return result.output
+  const { code, message } = refusalOf(result.issues[0])
+  throw new Failure(code, message)
 }
 
 export interface StringRule {
@@ -76,62 +129,16 @@ export function parseString(value: unknown, label: string, rule: StringRule): st
   return value
 }
 
+/** A required string field of a request the action schemas do not cover (DingTalk's paths). */
 export function stringField(fields: Fields, key: string, rule: StringRule): string {
   const value = ownField(fields, key)
-  if (isAbsent(value)) throw invalid(`${key} is required.`)
+  if (value === undefined || value === null) throw invalid(`${key} is required.`)
   return parseString(value, key, rule)
 }
 
-export function optionalStringField(
-  fields: Fields,
-  key: string,
-  rule: StringRule,
-): string | undefined {
-  const value = ownField(fields, key)
-  return isAbsent(value) ? undefined : parseString(value, key, rule)
-}
-
-export interface IntRule {
-  min: number
-  max: number
-}
-
-export function parseInteger(value: unknown, label: string, rule: IntRule): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw invalid(`${label} must be an integer.`)
-  }
-  if (value < rule.min || value > rule.max) {
-    throw invalid(`${label} must be between ${rule.min} and ${rule.max}.`)
-  }
-  // -0 is an integer in range but would survive into storage as a surprising value.
-  return value === 0 ? 0 : value
-}
-
-export function optionalIntegerField(
-  fields: Fields,
-  key: string,
-  rule: IntRule,
-  fallback: number,
-): number {
-  const value = ownField(fields, key)
-  return isAbsent(value) ? fallback : parseInteger(value, key, rule)
-}
-
-export function optionalEnumField<T extends string>(
-  fields: Fields,
-  key: string,
-  values: readonly T[],
-  fallback: T,
-): T {
-  const value = ownField(fields, key)
-  if (isAbsent(value)) return fallback
-  if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as T
-  throw invalid(`${key} must be one of ${values.join(', ')}.`)
-}
-
-/** Identifiers minted by WeChat (openid, opengid) and by this server: URL-safe base64 alphabet. */
-export const ID_PATTERN = /^[A-Za-z0-9_-]+$/
-export const ID_HINT = 'letters, digits, - and _'
-
 /** A group id as the client echoes it back (an opengid resolved earlier by `enterGroup`). */
-export const GROUP_ID_RULE: StringRule = { max: 64, pattern: ID_PATTERN, patternHint: ID_HINT }
+export const GROUP_ID_RULE: StringRule = {
+  max: GROUP_ID_MAX_LENGTH,
+  pattern: ID_PATTERN,
+  patternHint: ID_HINT,
+}

@@ -1,41 +1,23 @@
-import { type ActionOutput } from '../../../shared/contract'
+import type { GroupSource } from '../../../shared/action-schemas'
 import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
 import { assertFreshWatermark, extractGroupId } from '../group-open-data'
 import { memberKey } from '../member-key'
 import { periodKeys } from '../periods'
-import { loadRankingPage, parseRankingWindow } from '../ranking'
+import { loadRankingPage } from '../ranking'
 import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'
-import { Failure, type Fields, invalid, isAbsent, ownField, parseString } from '../validation'
+import { Failure } from '../validation'
 import { decryptOpenData } from '../wx-biz-data-crypt'
 
-const CLOUD_ID_MAX_LENGTH = 512
-/** Group open data is a few hundred bytes; 8 KiB of base64 is far more than any real payload. */
-const ENCRYPTED_DATA_MAX_LENGTH = 8192
-const IV_MAX_LENGTH = 64
-const LOGIN_CODE_MAX_LENGTH = 128
-
 /**
- * Resolves a CloudID field. The `data` that arrived next to the cloudID is ignored on purpose:
- * a client can send a plain object of the same shape, so only the platform's answer counts.
+ * Resolves a CloudID. The `data` that arrived next to the cloudID was left out by the schema on
+ * purpose: a client can send a plain object of the same shape, so only the platform's answer
+ * counts.
  */
 async function groupFromCloudId(
-  groupInfo: unknown,
+  cloudID: string,
   caller: AuthenticatedCaller,
   deps: ActionDeps,
 ): Promise<string> {
-  if (typeof groupInfo === 'string') {
-    throw new Failure(
-      'CLOUD_ID_INVALID',
-      'groupInfo arrived as a plain string: send wx.cloud.CloudID(cloudID) as a top-level field.',
-    )
-  }
-  const cloudID =
-    typeof groupInfo === 'object' && groupInfo !== null && !Array.isArray(groupInfo)
-      ? ownField(groupInfo as Fields, 'cloudID')
-      : undefined
-  if (typeof cloudID !== 'string' || cloudID.length === 0 || cloudID.length > CLOUD_ID_MAX_LENGTH) {
-    throw new Failure('CLOUD_ID_INVALID', 'groupInfo carries no resolvable cloudID.')
-  }
   const resolved = await deps.openApi.getOpenData(cloudID, caller)
   if (!resolved.ok) {
     const messages = {
@@ -48,14 +30,8 @@ async function groupFromCloudId(
   return extractGroupId(resolved.data, caller.appid)
 }
 
-interface LegacyOpenData {
-  encryptedData: string
-  iv: string
-  code: string
-}
-
 async function groupFromEncryptedData(
-  legacy: LegacyOpenData,
+  legacy: Extract<GroupSource, { kind: 'legacy' }>,
   caller: AuthenticatedCaller,
   deps: ActionDeps,
 ): Promise<string> {
@@ -84,41 +60,17 @@ async function groupFromEncryptedData(
  * so opening a card costs one round trip. Client-sent `openid`, `groupId` or `opengid` fields are
  * never read: the caller comes from the context and the group from the platform.
  */
-export const enterGroup: Action<ActionOutput<'enterGroup'>> = async (input, caller, deps) => {
-  const groupInfo = ownField(input, 'groupInfo')
-  const rawLegacy = {
-    encryptedData: ownField(input, 'encryptedData'),
-    iv: ownField(input, 'iv'),
-    code: ownField(input, 'code'),
-  }
-  const hasCloudId = !isAbsent(groupInfo)
-  const hasLegacy = Object.values(rawLegacy).some((value) => !isAbsent(value))
-  if (hasCloudId && hasLegacy) {
-    throw invalid('Send either groupInfo or encryptedData + iv + code, not both.')
-  }
-  if (!hasCloudId && !hasLegacy) {
-    throw invalid('groupInfo (a CloudID) or encryptedData + iv + code is required.')
-  }
-  const { period, pageSize } = parseRankingWindow(input)
-  const legacy = hasLegacy
-    ? {
-        encryptedData: parseString(rawLegacy.encryptedData, 'encryptedData', {
-          max: ENCRYPTED_DATA_MAX_LENGTH,
-        }),
-        iv: parseString(rawLegacy.iv, 'iv', { max: IV_MAX_LENGTH }),
-        code: parseString(rawLegacy.code, 'code', { max: LOGIN_CODE_MAX_LENGTH }),
-      }
-    : null
-
+export const enterGroup: Action<'enterGroup'> = async (input, caller, deps) => {
+  const { source, period, pageSize } = input
   // The rate-limit window is read beside the platform call and the hit counted beside the
   // bind (no extra step), so a refused card tap writes nothing. Two concurrent taps may both
   // pass the read when one hit is left: a burst can exceed the limit by its own size, once.
   const rule = rateRule(deps.rateLimits, 'enterGroup')
   const hit = rateLimitHit(caller.openid, 'enterGroup', rule, deps.clock.now())
   const [groupId, admissible] = await Promise.all([
-    legacy
-      ? groupFromEncryptedData(legacy, caller, deps)
-      : groupFromCloudId(groupInfo, caller, deps),
+    source.kind === 'legacy'
+      ? groupFromEncryptedData(source, caller, deps)
+      : groupFromCloudId(source.cloudID, caller, deps),
     deps.store.peekRateLimit(hit),
   ])
   if (!admissible) throw rateLimited(rule, deps.clock.now())

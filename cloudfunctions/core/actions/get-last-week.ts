@@ -1,9 +1,9 @@
-import type { ActionOutput, RankingRow } from '../../../shared/contract'
+import type { RankingRow } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { weekKey } from '../periods'
 import { limitCall } from '../rate-limit'
 import type { ScoreEntry } from '../store'
-import { Failure, GROUP_ID_RULE, stringField } from '../validation'
+import { Failure } from '../validation'
 import { weekStart } from '../weekly-close'
 
 /**
@@ -11,8 +11,7 @@ import { weekStart } from '../weekly-close'
  * (Monday 00:00–00:05, or a close still under way) the same three rows are read from that
  * week's bests, which the retention keeps until the next week ends.
  */
-export const getLastWeek: Action<ActionOutput<'getLastWeek'>> = async (input, caller, deps) => {
-  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
+export const getLastWeek: Action<'getLastWeek'> = async ({ groupId }, caller, deps) => {
   const now = deps.clock.now()
   const week = weekKey(weekStart(now) - 1)
   const [admit, membership, history, mine] = await Promise.all([

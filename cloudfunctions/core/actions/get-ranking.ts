@@ -1,19 +1,16 @@
-import { type ActionOutput } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { assertFreshProof, proofMaxAge } from '../membership-proof'
 import { periodKey } from '../periods'
-import { loadRankingPage, parseRankingWindow } from '../ranking'
+import { loadRankingPage } from '../ranking'
 import { decodeCursor } from '../ranking-cursor'
 import { limitCall } from '../rate-limit'
-import { Failure, GROUP_ID_RULE, invalid, optionalStringField, stringField } from '../validation'
+import { Failure, invalid } from '../validation'
 
-export const getRanking: Action<ActionOutput<'getRanking'>> = async (input, caller, deps) => {
-  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const { period, pageSize } = parseRankingWindow(input)
-  const rawCursor = optionalStringField(input, 'cursor', { max: 512 })
+export const getRanking: Action<'getRanking'> = async (input, caller, deps) => {
+  const { groupId, period, pageSize } = input
   const now = deps.clock.now()
   const key = periodKey(period, now)
-  const cursor = rawCursor === undefined ? null : decodeCursor(rawCursor)
+  const cursor = input.cursor == null ? null : decodeCursor(input.cursor)
   if (cursor && cursor.groupId !== groupId) throw invalid('cursor belongs to another group.')
   if (cursor && cursor.periodKey !== key) {
     // A day or week ended between two pages; continuing would mix two rankings.

@@ -1,11 +1,11 @@
-import type { ActionOutput, GroupSummary } from '../../../shared/contract'
+import type { GroupSummary } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { isProofExpired, proofMaxAge } from '../membership-proof'
 import { ALL_TIME_KEY } from '../periods'
 import { limitCall } from '../rate-limit'
 
 /** Lists every group, saying per group when its proof has aged out (instead of failing). */
-export const listMyGroups: Action<ActionOutput<'listMyGroups'>> = async (_input, caller, deps) => {
+export const listMyGroups: Action<'listMyGroups'> = async (_input, caller, deps) => {
   const now = deps.clock.now()
   const [admit, standings] = await Promise.all([
     // Opened once per visit of the groups page: usually the first call of its window, which

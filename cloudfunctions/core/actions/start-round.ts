@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 
-import { type ActionOutput, ROUND_DURATION_MS } from '../../../shared/contract'
+import { ROUND_DURATION_MS } from '../../../shared/contract'
 import type { Action } from '../deps'
 import { rateRule, takeRateLimit } from '../rate-limit'
 import { ROUND_RETENTION_MS, ROUND_TTL_MS } from '../rounds'
@@ -10,7 +10,7 @@ export function randomRoundToken(): string {
   return randomBytes(24).toString('base64url')
 }
 
-export const startRound: Action<ActionOutput<'startRound'>> = async (_input, caller, deps) => {
+export const startRound: Action<'startRound'> = async (_input, caller, deps) => {
   const now = deps.clock.now()
   await takeRateLimit(
     deps.store,

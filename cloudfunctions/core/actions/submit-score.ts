@@ -1,58 +1,14 @@
-import { type ActionOutput, ROUND_DURATION_MS, type SubmitResult } from '../../../shared/contract'
+import { ROUND_DURATION_MS, type SubmitResult } from '../../../shared/contract'
 import { checkTapTimeline } from '../../../shared/tap-timeline'
 import type { Action, ActionDeps, AuthenticatedCaller } from '../deps'
 import { dayKey, periodKeys } from '../periods'
 import { rateLimited, rateLimitHit, rateRule } from '../rate-limit'
-import { earliestSubmitAt, MAX_SCORE, ROUND_TOKEN_RULE } from '../rounds'
+import { earliestSubmitAt } from '../rounds'
 import type { RoundRecord } from '../store'
-import {
-  Failure,
-  ID_HINT,
-  ID_PATTERN,
-  invalid,
-  isAbsent,
-  ownField,
-  stringField,
-} from '../validation'
-
-const REQUEST_ID_RULE = { min: 8, max: 64, pattern: ID_PATTERN, patternHint: ID_HINT }
-
-function parseScore(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new Failure('INVALID_INPUT', 'score must be a non-negative integer.')
-  }
-  if (value > MAX_SCORE) {
-    throw new Failure('SCORE_IMPLAUSIBLE', 'That score cannot be reached in one round.')
-  }
-  return value === 0 ? 0 : value
-}
+import { Failure } from '../validation'
 
 /** The rate-limit document that counts a player's implausible rounds (one window, never full). */
 export const IMPLAUSIBLE_ROUNDS_BUCKET = 'implausibleRounds'
-
-/**
- * The tap timeline's shape: an array of whole milliseconds. Absent means an app from before
- * timelines: it is told to update, not that its round was implausible.
- */
-function parseTaps(value: unknown): number[] {
-  if (isAbsent(value)) {
-    throw new Failure(
-      'CLIENT_OUTDATED',
-      'This version of the app sends no tap timeline; update the app to submit scores.',
-    )
-  }
-  if (!Array.isArray(value)) throw invalid('taps must be an array of tap times.')
-  // One more than the cap is enough to know the score is implausible; never scan a huge array.
-  if (value.length > MAX_SCORE) {
-    throw new Failure('SCORE_IMPLAUSIBLE', 'More taps than a round can hold.')
-  }
-  for (const at of value) {
-    if (typeof at !== 'number' || !Number.isInteger(at) || at < 0) {
-      throw invalid('taps must hold whole, non-negative milliseconds.')
-    }
-  }
-  return value as number[]
-}
 
 /**
  * Refuses a round whose timeline no person could have tapped, counting it against the player
@@ -95,11 +51,8 @@ async function replay(round: RoundRecord, deps: ActionDeps): Promise<SubmitResul
  * both then apply — the window admits at most one extra per concurrent burst, and every round
  * needs a started round, which has its own limit.
  */
-export const submitScore: Action<ActionOutput<'submitScore'>> = async (input, caller, deps) => {
-  const roundToken = stringField(input, 'roundToken', ROUND_TOKEN_RULE)
-  const requestId = stringField(input, 'requestId', REQUEST_ID_RULE)
-  const score = parseScore(ownField(input, 'score'))
-  const taps = parseTaps(ownField(input, 'taps'))
+export const submitScore: Action<'submitScore'> = async (input, caller, deps) => {
+  const { roundToken, requestId, score, taps } = input
   await assertPlausible(taps, score, caller, deps)
   const now = deps.clock.now()
 
