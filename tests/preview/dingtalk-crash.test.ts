@@ -149,10 +149,11 @@ it('keeps the DingTalk demo group, every answered member, join and score across 
   }
   await runJourneys(journeys, CONCURRENCY)
   await preview.kill()
+  const { answers, killed, unexpected } = burst
 
-  expect(burst.unexpected).toEqual([])
-  expect(burst.killed).toBe(true)
-  expect(burst.answers).toBeLessThan(BURST_REQUESTS)
+  expect(unexpected).toEqual([])
+  expect(killed).toBe(true)
+  expect(answers).toBeLessThan(BURST_REQUESTS)
   expect(answered.entered.size).toBeGreaterThan(0)
   expect(answered.scores.size).toBeGreaterThan(0)
 
