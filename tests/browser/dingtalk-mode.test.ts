@@ -1,51 +1,21 @@
 // Seam: the local preview's DingTalk mode — /dingtalk simulator, the H5 build with the DingTalk modules (dist/h5-dd) and the DingTalk entry on the local server — in Chromium.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 
-import { type LocalServer, startLocalServer } from '../../local/server/server'
-import { isolatedContext, launchChromium } from './support/chromium'
-
-const ROOT = join(__dirname, '..', '..')
-const APP_DIR = join(ROOT, 'dist', 'h5')
-const DD_APP_DIR = join(ROOT, 'dist', 'h5-dd')
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser')
+import { isolatedContext } from './support/chromium'
+import { ARTIFACTS, previewInBrowser } from './support/preview-in-browser'
 
 jest.setTimeout(90_000)
 
-let browser: Browser
-let server: LocalServer
-let dataDir: string
-
-beforeAll(async () => {
-  if (!existsSync(join(DD_APP_DIR, 'index.html'))) {
-    throw new Error('dist/h5-dd is missing: run `npm run build:h5-dd` (npm run test:browser does)')
-  }
-  mkdirSync(ARTIFACTS, { recursive: true })
-  dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-dingtalk-'))
-  browser = await launchChromium()
-  server = await startLocalServer({
-    dataDir,
-    appDir: APP_DIR,
-    dingtalkAppDir: DD_APP_DIR,
-    port: 0,
-  })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-})
+const preview = previewInBrowser({ dataPrefix: 'leaderboard-dingtalk-', dingtalk: true })
 
 async function openDingTalkSimulator(): Promise<Page> {
-  const context = await isolatedContext(browser)
+  const context = await isolatedContext(preview.browser)
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(`${server.url}dingtalk?token=${server.simulatorToken}`)
+  await page.goto(`${preview.server.url}dingtalk?token=${preview.server.simulatorToken}`)
   return page
 }
 
@@ -55,7 +25,7 @@ test('a 12-member DingTalk group where 5 played shows 12 rows (5 scored, 7 未�
   await page.getByTestId('dd-group').filter({ hasText: '钉钉示例群（12）' }).waitFor()
 
   // The twelfth member, who has not played, opens the group's cool-app entry.
-  const { users } = server.dingtalk.state()
+  const { users } = preview.server.dingtalk.state()
   await page.getByTestId('dd-as').selectOption(users[11]!.userId)
   await page.getByTestId('dd-group').filter({ hasText: '钉钉示例群' }).click()
   await page.getByTestId('dd-cool-app-entry').click()

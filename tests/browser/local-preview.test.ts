@@ -1,82 +1,20 @@
 // Seam: the local preview of `npm start` — simulator page, H5 build and local server — in Chromium.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import type { Browser } from 'playwright-core'
-
 import { identiconPng } from '../../local/server/avatars'
-import { type LocalServer, startLocalServer } from '../../local/server/server'
-import { isolatedContext, launchChromium } from './support/chromium'
-import { chineseTextFonts, CJK_FONT } from './support/fonts'
-import { SimulatorPage } from './support/simulator-page'
-
-const ROOT = join(__dirname, '..', '..')
-const APP_DIR = join(ROOT, 'dist', 'h5')
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser')
+import { ARTIFACTS, expectChineseReadable, previewInBrowser } from './support/preview-in-browser'
+import type { SimulatorPage } from './support/simulator-page'
 
 jest.setTimeout(90_000)
 
-let browser: Browser
-let server: LocalServer
-let dataDir: string
-/** How far the server's clock is ahead of real time; a played round moves it by ten seconds. */
-let serverClockOffset = 0
-const advanceServer = (ms: number) => {
-  serverClockOffset += ms
-}
-const pages: SimulatorPage[] = []
-
-function start(): Promise<LocalServer> {
-  return startLocalServer({
-    dataDir,
-    appDir: APP_DIR,
-    port: 0,
-    clock: () => Date.now() + serverClockOffset,
-  })
-}
-
-async function openAs(label?: string, options: { fakeClock?: boolean } = {}) {
-  const context = await isolatedContext(browser)
-  // Fake timers in this "device" only, so a ten-second round can pass in an instant.
-  if (options.fakeClock) await context.clock.install()
-  const page = await SimulatorPage.open(context, server.simulatorUrl, label)
-  pages.push(page)
-  return page
-}
-
-/** A screenshot's Chinese is in the shipped CJK font (chinese-font.test.ts checks its glyphs). */
-async function expectChineseReadable(page: SimulatorPage): Promise<void> {
-  const { drawn, fonts } = await chineseTextFonts(page.page)
-  expect(drawn).toBeGreaterThan(0)
-  for (const font of fonts) expect(font).toMatch(CJK_FONT)
-}
+const preview = previewInBrowser({ dataPrefix: 'leaderboard-browser-' })
+const { openAs, advanceServer } = preview
 
 async function screenshot(page: SimulatorPage, name: string): Promise<void> {
   await expectChineseReadable(page)
   await page.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) })
   await page.page.getByTestId('phone').screenshot({ path: join(ARTIFACTS, `${name}-phone.png`) })
 }
-
-beforeAll(async () => {
-  if (!existsSync(join(APP_DIR, 'index.html'))) {
-    throw new Error('dist/h5 is missing: run `npm run build:h5` (npm run test:browser does)')
-  }
-  mkdirSync(ARTIFACTS, { recursive: true })
-  dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-browser-'))
-  browser = await launchChromium()
-  server = await start()
-})
-
-afterEach(() => {
-  for (const page of pages) expect(page.errors).toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('a group card in the simulator', () => {
   it('opens the group ranking for each member, and A sees it update in order as B and C play', async () => {
@@ -191,9 +129,7 @@ describe('an old base library', () => {
 
 describe('restarting the server', () => {
   it('keeps groups, members, cards and scores', async () => {
-    for (const page of pages.splice(0)) await page.context.close()
-    await server.close()
-    server = await start()
+    await preview.restartServer()
 
     const a = await openAs('A')
     const members = await a.page.locator('#as-member option[data-label]').allTextContents()

@@ -1,59 +1,9 @@
 // Seam: the local preview in Chromium: subscribe consent, the scheduler on the server's movable clock, 服务通知 and 上周.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
-import type { Browser } from 'playwright-core'
-
-import { type LocalServer, startLocalServer } from '../../local/server/server'
-import { isolatedContext, launchChromium } from './support/chromium'
-import { SimulatorPage } from './support/simulator-page'
-
-const ROOT = join(__dirname, '..', '..')
-const APP_DIR = join(ROOT, 'dist', 'h5')
+import { previewInBrowser } from './support/preview-in-browser'
 
 jest.setTimeout(120_000)
 
-let browser: Browser
-let server: LocalServer
-let dataDir: string
-let serverClockOffset = 0
-const advanceServer = (ms: number) => {
-  serverClockOffset += ms
-}
-const pages: SimulatorPage[] = []
-
-async function openAs(label?: string, options: { fakeClock?: boolean } = {}) {
-  const context = await isolatedContext(browser)
-  if (options.fakeClock) await context.clock.install()
-  const page = await SimulatorPage.open(context, server.simulatorUrl, label)
-  pages.push(page)
-  return page
-}
-
-beforeAll(async () => {
-  if (!existsSync(join(APP_DIR, 'index.html'))) {
-    throw new Error('dist/h5 is missing: run `npm run build:h5` (npm run test:browser does)')
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-notices-'))
-  browser = await launchChromium()
-  server = await startLocalServer({
-    dataDir,
-    appDir: APP_DIR,
-    port: 0,
-    clock: () => Date.now() + serverClockOffset,
-  })
-})
-
-afterEach(() => {
-  for (const page of pages) expect(page.errors).toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-})
+const { openAs, advanceServer } = previewInBrowser({ dataPrefix: 'leaderboard-notices-' })
 
 it("B overtakes A; A's 服务通知 gets the message, which opens A's group ranking; next Monday shows 上周", async () => {
   const setup = await openAs()

@@ -1,48 +1,26 @@
 // Seam: the local preview (simulator, H5 build, local server) in Chromium, looked at as a member at
 // 375 × 667 in the 30-member demo group: bottom bar, count line, names, share title, play and profile
 // pages, the simulator at 390 px and /app/ opened alone.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import type { Browser, Frame } from 'playwright-core'
+import type { Frame } from 'playwright-core'
 
 import { identiconPng } from '../../local/server/avatars'
-import { type LocalServer, startLocalServer } from '../../local/server/server'
-import { isolatedContext, launchChromium } from './support/chromium'
-import { chineseTextFonts, CJK_FONT } from './support/fonts'
-import { ROUND_MS, SimulatorPage } from './support/simulator-page'
+import { isolatedContext } from './support/chromium'
+import { ARTIFACTS, expectChineseReadable, previewInBrowser } from './support/preview-in-browser'
+import { ROUND_MS, type SimulatorPage } from './support/simulator-page'
 
-const ROOT = join(__dirname, '..', '..')
-const APP_DIR = join(ROOT, 'dist', 'h5')
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser')
 const EIGHT_CJK = '八个字的中文昵称'
 
 jest.setTimeout(120_000)
 
-let browser: Browser
-let server: LocalServer
-let dataDir: string
-let serverClockOffset = 0
-const pages: SimulatorPage[] = []
+const preview = previewInBrowser({ dataPrefix: 'leaderboard-pages-' })
+const { openAs, advanceServer } = preview
 /** The demo group's ranking as the first viewer saw it ("rank name score"). */
 let demoLines: string[] = []
 
-async function openAs(
-  label?: string,
-  options: { fakeClock?: boolean; width?: number } = {},
-): Promise<SimulatorPage> {
-  const context = await isolatedContext(browser, { width: options.width ?? 1400, height: 900 })
-  if (options.fakeClock) await context.clock.install()
-  const page = await SimulatorPage.open(context, server.simulatorUrl, label)
-  pages.push(page)
-  return page
-}
-
 async function phoneShot(page: SimulatorPage, name: string): Promise<void> {
-  const { drawn, fonts } = await chineseTextFonts(page.page)
-  expect(drawn).toBeGreaterThan(0)
-  for (const font of fonts) expect(font).toMatch(CJK_FONT)
+  await expectChineseReadable(page)
   await page.page.getByTestId('phone').screenshot({ path: join(ARTIFACTS, `${name}.png`) })
 }
 
@@ -68,38 +46,13 @@ async function placeOf(frame: Frame, selector: string) {
  */
 async function ensureDemo(): Promise<void> {
   if (demoLines.length > 0) return
-  await server.seed()
+  await preview.server.seed()
   const viewer = await openAs('小林')
   await viewer.openChat('周末跑团')
   await viewer.tapLatestCard()
   await viewer.phone.locator('.podium__place--1').waitFor()
   demoLines = await viewer.rankingLines()
 }
-
-beforeAll(async () => {
-  if (!existsSync(join(APP_DIR, 'index.html'))) {
-    throw new Error('dist/h5 is missing: run `npm run build:h5` (npm run test:browser does)')
-  }
-  mkdirSync(ARTIFACTS, { recursive: true })
-  dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-pages-'))
-  browser = await launchChromium()
-  server = await startLocalServer({
-    dataDir,
-    appDir: APP_DIR,
-    port: 0,
-    clock: () => Date.now() + serverClockOffset,
-  })
-})
-
-afterEach(() => {
-  for (const page of pages) expect(page.errors).toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-})
 
 describe('the first screen', () => {
   it('takes a new user to the demo group ranking in one click', async () => {
@@ -176,7 +129,7 @@ describe('the ranking page at 375 × 667, as rank 22 of 27', () => {
     const target = member.phone.locator('#tap-target')
     await target.waitFor()
     for (let tap = 0; tap < 3; tap++) await target.click()
-    serverClockOffset += ROUND_MS
+    advanceServer(ROUND_MS)
     await member.page.clock.fastForward(ROUND_MS)
     await member.phone.locator('#round-result').waitFor()
     await expect(member.phone.locator('.play-page__score').textContent()).resolves.toBe('本局 3 次')
@@ -328,9 +281,9 @@ describe('the simulator', () => {
   })
 
   it('explains how to open /app/ when it is opened without the simulator', async () => {
-    const context = await isolatedContext(browser, { width: 375, height: 667 })
+    const context = await isolatedContext(preview.browser, { width: 375, height: 667 })
     const page = await context.newPage()
-    const response = await page.goto(`${server.url}app/`)
+    const response = await page.goto(`${preview.server.url}app/`)
     expect(response?.status()).toBe(200)
     await page.getByTestId('app-needs-simulator').waitFor()
     await expect(page.getByRole('link', { name: '打开模拟器' }).getAttribute('href')).resolves.toBe(

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { createCloudId } from '../../local/wechat/cloud-id'
-import type { CallFunctionError } from '../../local/wechat/function-runtime'
 import { createLocalBackend, type LocalBackend } from '../../local/wechat/local-backend'
 import {
   createWeChatStandIn,
@@ -22,6 +21,7 @@ import {
   ROUND_DURATION_MS,
 } from '../../shared/contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
+import { rejection } from './support/rejection'
 
 /** Monday 2025-01-06 10:00 in Shanghai. */
 const START = Date.UTC(2025, 0, 6, 2, 0, 0)
@@ -79,15 +79,6 @@ async function expectOk<A extends ActionName>(
   const envelope = await call(ctx, appid, openid, data)
   if (!envelope.ok) throw new Error(`${data.action}: ${envelope.error.code}`)
   return envelope.data
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CallFunctionError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as CallFunctionError
-  }
-  throw new Error('expected the call to fail')
 }
 
 /** A world: one mini program, a group with Alice and Bob (and Dave), Carol outside it. */

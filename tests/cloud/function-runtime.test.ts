@@ -3,11 +3,11 @@ import * as cloud from 'wx-server-sdk'
 
 import { createCloudId } from '../../local/wechat/cloud-id'
 import {
-  type CallFunctionError,
   type CloudFunctionContext,
   createLocalFunctionRuntime,
 } from '../../local/wechat/function-runtime'
 import { createWeChatStandIn, isWxApiError } from '../../local/wechat/stand-in'
+import { rejection } from './support/rejection'
 
 const START = Date.UTC(2025, 0, 6, 2, 0, 0)
 
@@ -47,15 +47,6 @@ function setup(functions: Record<string, (event: never, context: never) => unkno
 }
 
 const echo = (event: unknown) => event
-
-async function rejection(promise: Promise<unknown>): Promise<CallFunctionError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as CallFunctionError
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('caller context', () => {
   it('is what the real wx-server-sdk getWXContext() reads inside main', async () => {

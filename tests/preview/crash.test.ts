@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import type { SimOpenResult } from '../../local/server/simulator/api-types'
 import { ROUND_DURATION_MS } from '../../shared/contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
+import { killAtAnswer, runJourneys, waitUntil } from './support/burst'
 import { previewClient, type RunningPreview, startPreview } from './support/preview-process'
 
 jest.setTimeout(60_000)
@@ -66,7 +67,7 @@ it('keeps every answered join and score, on both sides, across a SIGKILL mid-bur
     withShareTicket: true,
   })
   const opengid = (await client.enterGroup(await client.openCard(founder, cardId))).ranking.groupId
-  await new Promise((resolve) => setTimeout(resolve, lastStart + ROUND_DURATION_MS - Date.now()))
+  await waitUntil(lastStart + ROUND_DURATION_MS)
 
   // What the server answered, per kind of write.
   const answered = {
@@ -76,26 +77,8 @@ it('keeps every answered join and score, on both sides, across a SIGKILL mid-bur
     entered: new Set<string>(),
     scores: new Map<string, number>(),
   }
-  let answers = 0
-  let killed = false
-  const unexpected: unknown[] = []
-  /** Sends one request unless the server was killed; counts its answer and kills at the mark. */
-  const send = async <T>(request: () => Promise<T>): Promise<T> => {
-    if (killed) throw new Error('not sent: the server was killed')
-    try {
-      const result = await request()
-      answers += 1
-      if (answers === KILL_AFTER) {
-        killed = true
-        preview!.child.kill('SIGKILL')
-      }
-      return result
-    } catch (error) {
-      // After the kill, requests in flight fail: those were never answered.
-      if (!killed) unexpected.push(error)
-      throw error
-    }
-  }
+  const burst = killAtAnswer(preview, KILL_AFTER)
+  const { send } = burst
   const tapCard = async (openid: string) => {
     await send(() => client.post('/api/sim/group-members', { chatId, openid }))
     answered.inChat.add(openid)
@@ -138,13 +121,9 @@ it('keeps every answered join and score, on both sides, across a SIGKILL mid-bur
       })
     }
   }
-  let next = 0
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < journeys.length) await journeys[next++]!().catch(() => undefined)
-    }),
-  )
+  await runJourneys(journeys, CONCURRENCY)
   await preview.kill()
+  const { answers, killed, unexpected } = burst
 
   // The kill came mid-burst: part of the burst was never answered, every kind of write was.
   expect(unexpected).toEqual([])

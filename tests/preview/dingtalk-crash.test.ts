@@ -7,7 +7,14 @@ import Database from 'better-sqlite3'
 
 import { ROUND_DURATION_MS } from '../../shared/contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
-import { type RunningPreview, startPreview } from './support/preview-process'
+import { killAtAnswer, runJourneys, waitUntil } from './support/burst'
+import {
+  dingtalkPreviewClient,
+  type DingTalkSimGroup as SimGroup,
+  type DingTalkSimState as SimState,
+  type RunningPreview,
+  startPreview,
+} from './support/preview-process'
 
 jest.setTimeout(90_000)
 
@@ -20,32 +27,11 @@ const KILL_AFTER = 40
 const CONCURRENCY = 6
 const DEMO_SCORES = [88, 120, 64, 101, 45]
 
-interface SimGroup {
-  chatId: string
-  openConversationId: string
-  name: string
-  entryUrl: string
-  owner: string | null
-  members: string[]
-}
-
-interface SimState {
-  corpId: string
-  users: Array<{ userId: string; name: string }>
-  groups: SimGroup[]
-}
-
 interface Row {
   nickname: string | null
   score: number
   played?: boolean
   isMe: boolean
-}
-
-interface Envelope<T> {
-  ok: boolean
-  data?: T
-  error?: { code: string }
 }
 
 let dataDir: string
@@ -61,44 +47,7 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-function client(baseUrl: string) {
-  // The simulator API needs the token that `npm start` printed inside the simulator's URL.
-  const simHeaders = { 'x-simulator-token': new URL(baseUrl).searchParams.get('token') ?? '' }
-  const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
-    const response = await fetch(new URL(path, baseUrl), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...simHeaders,
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    })
-    const text = await response.text()
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`)
-    return JSON.parse(text) as T
-  }
-  const entry = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
-    const answer = await post<Envelope<T>>(`/api/dingtalk${path}`, body, token)
-    if (!answer.ok) throw new Error(`${path}: ${answer.error?.code}`)
-    return answer.data!
-  }
-  return {
-    post,
-    entry,
-    state: async (): Promise<SimState> =>
-      (await (
-        await fetch(new URL('/api/dingtalk-sim/state', baseUrl), { headers: simHeaders })
-      ).json()) as SimState,
-    authCode: async (corpId: string, userId: string) =>
-      (await post<{ authCode: string }>('/api/dingtalk-sim/auth-code', { corpId, userId }))
-        .authCode,
-    login: async (corpId: string, authCode: string) =>
-      (await entry<{ sessionToken: string }>('/login', { corpId, authCode })).sessionToken,
-  }
-}
-
-type Client = ReturnType<typeof client>
+type Client = ReturnType<typeof dingtalkPreviewClient>
 
 /** What a member's phone does when the cool-app entry opens: a code, a login, enterGroup. */
 async function openEntry(api: Client, state: SimState, group: SimGroup, userId: string) {
@@ -116,7 +65,7 @@ async function openEntry(api: Client, state: SimState, group: SimGroup, userId: 
 
 it('keeps the DingTalk demo group, every answered member, join and score across a SIGKILL mid-burst, and seeds no second demo', async () => {
   preview = await startPreview(dataDir)
-  let api = client(preview.url)
+  let api = dingtalkPreviewClient(preview.url)
   // Two presses of the demo button at once build one group.
   const [demo, twin] = await Promise.all([
     api.post<SimGroup>('/api/dingtalk-sim/demo', {}),
@@ -143,7 +92,7 @@ it('keeps the DingTalk demo group, every answered member, join and score across 
     players.push({ userId, token, roundToken: round.roundToken, score: 30 + index })
     lastStart = round.startedAt
   }
-  await new Promise((resolve) => setTimeout(resolve, lastStart + ROUND_DURATION_MS - Date.now()))
+  await waitUntil(lastStart + ROUND_DURATION_MS)
 
   const answered = {
     users: new Set<string>(),
@@ -151,24 +100,8 @@ it('keeps the DingTalk demo group, every answered member, join and score across 
     entered: new Set<string>(),
     scores: new Map<string, number>(),
   }
-  let answers = 0
-  let killed = false
-  const unexpected: unknown[] = []
-  const send = async <T>(request: () => Promise<T>): Promise<T> => {
-    if (killed) throw new Error('not sent: the server was killed')
-    try {
-      const result = await request()
-      answers += 1
-      if (answers === KILL_AFTER) {
-        killed = true
-        preview!.child.kill('SIGKILL')
-      }
-      return result
-    } catch (error) {
-      if (!killed) unexpected.push(error)
-      throw error
-    }
-  }
+  const burst = killAtAnswer(preview, KILL_AFTER)
+  const { send } = burst
   const journeys: Array<() => Promise<void>> = []
   for (let index = 0; index < NEWCOMERS; index++) {
     journeys.push(async () => {
@@ -214,13 +147,9 @@ it('keeps the DingTalk demo group, every answered member, join and score across 
       })
     }
   }
-  let next = 0
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < journeys.length) await journeys[next++]!().catch(() => undefined)
-    }),
-  )
+  await runJourneys(journeys, CONCURRENCY)
   await preview.kill()
+  const { answers, killed, unexpected } = burst
 
   expect(unexpected).toEqual([])
   expect(killed).toBe(true)
@@ -229,7 +158,7 @@ it('keeps the DingTalk demo group, every answered member, join and score across 
   expect(answered.scores.size).toBeGreaterThan(0)
 
   preview = await startPreview(dataDir)
-  api = client(preview.url)
+  api = dingtalkPreviewClient(preview.url)
   const after = await api.state()
   const demoAfter = after.groups.find((group) => group.chatId === demo.chatId)
 

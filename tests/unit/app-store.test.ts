@@ -1,7 +1,7 @@
 // Seam: zustand store slices (src/store) driven without React, through a scripted PlatformServices.
 import { evenTapTimeline } from '../../shared/tap-timeline'
 import { createAppStore } from '../../src/store/create-app-store'
-import { createFakeServices, makePage, makeRow } from './support/fake-services'
+import { createFakeServices, enteredAnswer, makePage, makeRow } from './support/fake-services'
 
 const okOpenData = { ok: true as const, cloudID: 'cid', encryptedData: null, iv: null, code: null }
 
@@ -20,10 +20,7 @@ describe('entering from a card', () => {
       [makeRow(1, 'a', 30), makeRow(2, 'me', 20, true)],
       makeRow(2, 'me', 20, true),
     )
-    services.enterResults.push({
-      ok: true,
-      data: { ranking: page, profile: { nickname: null, avatarUrl: null }, joined: true },
-    })
+    services.enterResults.push(enteredAnswer(page, true))
 
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
 
@@ -40,14 +37,7 @@ describe('entering from a card', () => {
   test('the same opening seen by onLaunch and onShow is handled once', async () => {
     const { services, store } = setup()
     services.openDataResults.push(okOpenData)
-    services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: makePage('G1', []),
-        profile: { nickname: null, avatarUrl: null },
-        joined: false,
-      },
-    })
+    services.enterResults.push(enteredAnswer(makePage('G1', []), false))
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T1' })
     expect(services.enterCalls).toHaveLength(1)
@@ -63,14 +53,7 @@ describe('entering from a card', () => {
       iv: 'iv',
       code: 'code',
     })
-    services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: makePage('G2', []),
-        profile: { nickname: null, avatarUrl: null },
-        joined: true,
-      },
-    })
+    services.enterResults.push(enteredAnswer(makePage('G2', []), true))
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T2' })
     expect(services.openDataCalls[0].api).toBe('getShareInfo')
     expect(services.enterCalls).toEqual([{ encryptedData: 'enc', iv: 'iv', code: 'code' }])
@@ -115,10 +98,7 @@ describe('entering from a card', () => {
     const { services, store } = setup()
     services.openDataResults.push(okOpenData, okOpenData)
     const page = makePage('G1', [makeRow(1, 'a', 30)])
-    services.enterResults.push({
-      ok: true,
-      data: { ranking: page, profile: { nickname: null, avatarUrl: null }, joined: true },
-    })
+    services.enterResults.push(enteredAnswer(page, true))
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'first' })
     services.enterResults.push({ ok: false, error: { code: 'NETWORK', message: 'timeout' } })
 
@@ -129,14 +109,7 @@ describe('entering from a card', () => {
     expect(store.getState().currentGroupId).toBeNull()
     expect(store.getState().pendingEntry).toMatchObject({ step: 'enter', shareTicket: 'second' })
 
-    services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: makePage('G1', [makeRow(1, 'b', 50)]),
-        profile: { nickname: null, avatarUrl: null },
-        joined: false,
-      },
-    })
+    services.enterResults.push(enteredAnswer(makePage('G1', [makeRow(1, 'b', 50)]), false))
     await store.getState().retryEnter()
     // The CloudID is still young: the same credential again, no new open data.
     expect(services.openDataCalls).toHaveLength(2)
@@ -152,14 +125,7 @@ describe('entering from a card', () => {
     services.enterResults.push({ ok: false, error: { code: 'NETWORK', message: 'timeout' } })
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T' })
     services.clock += 6 * 60_000
-    services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: makePage('G1', []),
-        profile: { nickname: null, avatarUrl: null },
-        joined: false,
-      },
-    })
+    services.enterResults.push(enteredAnswer(makePage('G1', []), false))
     await store.getState().retryEnter()
     expect(services.openDataCalls.map((call) => call.shareTicket)).toEqual(['T', 'T'])
     expect(services.enterCalls).toEqual([{ cloudID: 'cid' }, { cloudID: 'cid-2' }])
@@ -175,25 +141,11 @@ describe('entering from a card', () => {
         answerFirst = resolve
       }) as never,
     )
-    services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: makePage('GB', [makeRow(1, 'b', 5)]),
-        profile: { nickname: null, avatarUrl: null },
-        joined: false,
-      },
-    })
+    services.enterResults.push(enteredAnswer(makePage('GB', [makeRow(1, 'b', 5)]), false))
     const first = store.getState().enterFromOptions({ scene: 1044, shareTicket: 'A' })
     await Promise.resolve()
     await store.getState().enterFromOptions({ scene: 1044, shareTicket: 'B' })
-    answerFirst({
-      ok: true,
-      data: {
-        ranking: makePage('GA', [makeRow(1, 'a', 9)]),
-        profile: { nickname: null, avatarUrl: null },
-        joined: false,
-      },
-    })
+    answerFirst(enteredAnswer(makePage('GA', [makeRow(1, 'a', 9)]), false))
     await first
     expect(store.getState().currentGroupId).toBe('GB')
     expect(store.getState().ranking?.rows[0].memberKey).toBe('b')
@@ -204,14 +156,12 @@ describe('ranking', () => {
   async function entered() {
     const context = setup()
     context.services.openDataResults.push(okOpenData)
-    context.services.enterResults.push({
-      ok: true,
-      data: {
-        ranking: { ...makePage('G1', [makeRow(1, 'a', 30)]), nextCursor: 'c1', memberCount: 2 },
-        profile: { nickname: null, avatarUrl: null },
-        joined: true,
-      },
-    })
+    context.services.enterResults.push(
+      enteredAnswer(
+        { ...makePage('G1', [makeRow(1, 'a', 30)]), nextCursor: 'c1', memberCount: 2 },
+        true,
+      ),
+    )
     await context.store.getState().enterFromOptions({ scene: 1044, shareTicket: 'T' })
     return context
   }

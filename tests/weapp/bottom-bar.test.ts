@@ -1,12 +1,6 @@
 // Seam: compiled weapp in miniprogram-simulate on the real cloud function — the ranking page's
 // bottom bar, its count line and names cut by display width, as rank 22 of 27 in a 30-member group.
-import {
-  bootPhone,
-  createWorld,
-  type MemberSpec,
-  populateGroup,
-  type World,
-} from './support/group-world'
+import { type MemberSpec, phoneInGroups, type World } from './support/group-world'
 import { readBottomBar, readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor } from './support/weapp-harness'
 import type { WxStub } from './support/wx-stub'
@@ -18,15 +12,17 @@ let ranking: RenderedPage
 let stub: WxStub
 
 beforeAll(async () => {
-  world = createWorld()
   const members: MemberSpec[] = Array.from({ length: 30 }, (_, i) => ({
     label: `m${i + 1}`,
     nickname: i === 0 ? '八个字的中文昵称' : i === 4 ? LONG_NAME : `成员${i + 1}`,
     // m1…m27 have a score (m1 highest), m28…m30 opened the card but never played.
     score: i < 27 ? 140 - i * 5 : undefined,
   }))
-  await populateGroup(world, 'Runners', members)
-  ;({ stub, ranking } = bootPhone(world, 'm22', world.openGroupCard('Runners', 'm1', 'm22')))
+  ;({ world, stub, ranking } = await phoneInGroups({
+    groups: { Runners: members },
+    as: 'm22',
+    card: 'Runners',
+  }))
   await waitFor(() => expect(readRanking(ranking)).toHaveLength(27))
 })
 

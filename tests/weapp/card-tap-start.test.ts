@@ -1,6 +1,6 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and
 // `wx.cloud.callFunction` to the real cloud function on SQLite — cold and hot start from cards.
-import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { phoneInGroups, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WechatHost } from './support/wechat-host'
@@ -13,23 +13,24 @@ let page: RenderedPage
 let stub: WxStub
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Family', [
-    { label: 'alice', nickname: 'Alice', score: 88 },
-    { label: 'carol', nickname: 'Carol', score: 120 },
-    { label: 'dave', score: 40 },
-    { label: 'bob' },
-  ])
-  await populateGroup(world, 'Office', [
-    { label: 'erin', nickname: 'Erin', score: 64 },
-    { label: 'bob' },
-  ])
   ;({
+    world,
     stub,
     host,
     weapp,
     ranking: page,
-  } = bootPhone(world, 'bob', world.openGroupCard('Family', 'alice', 'bob'), {
+  } = await phoneInGroups({
+    groups: {
+      Family: [
+        { label: 'alice', nickname: 'Alice', score: 88 },
+        { label: 'carol', nickname: 'Carol', score: 120 },
+        { label: 'dave', score: 40 },
+        { label: 'bob' },
+      ],
+      Office: [{ label: 'erin', nickname: 'Erin', score: 64 }, { label: 'bob' }],
+    },
+    as: 'bob',
+    card: 'Family',
     sdkVersion: '3.7.8',
   }))
 })

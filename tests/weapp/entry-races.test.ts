@@ -1,7 +1,7 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
 // real cloud function on SQLite, with enterGroup answers held and released by the test — rows 1
 // and 2 of issue 10 (a later card tap wins, whatever order the answers arrive in).
-import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { phoneInGroups, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WechatHost } from './support/wechat-host'
@@ -22,21 +22,25 @@ function hotStart(group: string): void {
 }
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Alpha', [
-    { label: 'alice', nickname: 'Alice', score: 30 },
-    { label: 'bob', nickname: 'Bob', score: 5 },
-  ])
-  await populateGroup(world, 'Beta', [
-    { label: 'erin', nickname: 'Erin', score: 60 },
-    { label: 'bob', nickname: 'Bob' },
-  ])
   ;({
+    world,
     stub,
     host,
     weapp,
     ranking: page,
-  } = bootPhone(world, 'bob', world.openGroupCard('Alpha', 'alice', 'bob'), {
+  } = await phoneInGroups({
+    groups: {
+      Alpha: [
+        { label: 'alice', nickname: 'Alice', score: 30 },
+        { label: 'bob', nickname: 'Bob', score: 5 },
+      ],
+      Beta: [
+        { label: 'erin', nickname: 'Erin', score: 60 },
+        { label: 'bob', nickname: 'Bob' },
+      ],
+    },
+    as: 'bob',
+    card: 'Alpha',
     // Cold start on A's card, whose enterGroup answer the test keeps back.
     prepare: ({ stub: phone }) => {
       heldColdA = phone.gate.hold('enterGroup')

@@ -1,7 +1,7 @@
 // Seam: compiled weapp in miniprogram-simulate on a base library without getGroupEnterInfo, `wx`
 // wired to the local WeChat stand-in and the real cloud function on SQLite, getShareInfo answers
 // held and failed by the test — rows 9 and 10 of issue 10 (a transient failure offers a way on).
-import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { phoneInGroups, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WxStub } from './support/wx-stub'
@@ -15,20 +15,24 @@ let coldShareInfo: ReturnType<WxStub['gate']['hold']>
 const names = () => readRanking(page).map((row) => row.name)
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Alpha', [
-    { label: 'alice', nickname: 'Alice', score: 70 },
-    { label: 'bob', nickname: 'Bob', score: 5 },
-  ])
-  await populateGroup(world, 'Beta', [
-    { label: 'erin', nickname: 'Erin', score: 40 },
-    { label: 'bob', nickname: 'Bob' },
-  ])
   ;({
+    world,
     stub,
     weapp,
     ranking: page,
-  } = bootPhone(world, 'bob', world.openGroupCard('Alpha', 'alice', 'bob'), {
+  } = await phoneInGroups({
+    groups: {
+      Alpha: [
+        { label: 'alice', nickname: 'Alice', score: 70 },
+        { label: 'bob', nickname: 'Bob', score: 5 },
+      ],
+      Beta: [
+        { label: 'erin', nickname: 'Erin', score: 40 },
+        { label: 'bob', nickname: 'Bob' },
+      ],
+    },
+    as: 'bob',
+    card: 'Alpha',
     sdkVersion: '2.16.1',
     prepare: ({ stub: phone }) => {
       coldShareInfo = phone.gate.hold('getShareInfo')

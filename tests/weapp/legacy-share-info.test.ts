@@ -1,6 +1,6 @@
 // Seam: compiled weapp in miniprogram-simulate on an old base library (< 2.17.3), `wx` wired to the
 // local WeChat stand-in and the real cloud function on SQLite — the getShareInfo fallback.
-import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { phoneInGroups, type World } from './support/group-world'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WechatHost } from './support/wechat-host'
 import type { WxStub } from './support/wx-stub'
@@ -12,17 +12,16 @@ let page: RenderedPage
 let stub: WxStub
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Club', [
-    { label: 'alice', nickname: 'Alice', score: 70 },
-    { label: 'bob' },
-  ])
   ;({
+    world,
     stub,
     host,
     weapp,
     ranking: page,
-  } = bootPhone(world, 'bob', world.openGroupCard('Club', 'alice', 'bob'), {
+  } = await phoneInGroups({
+    groups: { Club: [{ label: 'alice', nickname: 'Alice', score: 70 }, { label: 'bob' }] },
+    as: 'bob',
+    card: 'Club',
     sdkVersion: '2.16.1',
   }))
 })

@@ -1,6 +1,7 @@
 // Seam: the compiled weapp's ranking page (dist/weapp) in miniprogram-simulate: subscribe-message consent from taps.
 import type { RankingPage } from '../../shared/contract'
-import { bootWeapp, type RenderedPage, waitFor } from './support/weapp-harness'
+import { openRankingFromTicketCard, scriptCloud } from './support/scripted-cloud'
+import { type RenderedPage, waitFor } from './support/weapp-harness'
 import { createWxStub } from './support/wx-stub'
 
 const TEMPLATES = { overtaken: 'tmpl-overtaken-0001', weekly: 'tmpl-weekly-0001' }
@@ -15,19 +16,16 @@ const ranking: RankingPage = {
 }
 
 const stub = createWxStub()
-const cloudCalls: Array<Record<string, unknown>> = []
 let setting = { mainSwitch: true, itemSettings: {} as Record<string, string> }
 let subscribeAnswer: (ids: string[]) => unknown = (ids) =>
   Object.fromEntries(ids.map((id) => [id, 'accept']))
-stub.implement('getGroupEnterInfo', () => ({ cloudID: 'cloud-id-1', encryptedData: 'e', iv: 'i' }))
 stub.implement('getSetting', () => ({ authSetting: {}, subscriptionsSetting: setting }))
 stub.implement('openSetting', () => {
   setting = { mainSwitch: true, itemSettings: { [TEMPLATES.overtaken]: 'accept' } }
   return { authSetting: {}, subscriptionsSetting: setting }
 })
 stub.implement('requestSubscribeMessage', (options) => subscribeAnswer(options.tmplIds as string[]))
-stub.cloud.implementation.callFunction = ({ data = {} }) => {
-  cloudCalls.push(data)
+const cloudCalls = scriptCloud(stub, (data) => {
   const accepted = Object.values((data.results ?? {}) as Record<string, string>).filter(
     (r) => r === 'accept',
   ).length
@@ -80,20 +78,15 @@ stub.cloud.implementation.callFunction = ({ data = {} }) => {
               },
             }
           : { ok: true, data: ranking }
-  return { result, requestID: `req-${cloudCalls.length}` }
-}
+  return result
+})
 
 let page: RenderedPage
 const requests = () => stub.callsTo('requestSubscribeMessage')
 const status = () => page.textOf('#notify-overtaken-status')
 
 beforeAll(async () => {
-  const weapp = bootWeapp(stub, {
-    scene: 1044,
-    shareTicket: 'ticket-1',
-    path: 'pages/ranking/index',
-  })
-  page = weapp.renderPage('pages/ranking/index')
+  page = openRankingFromTicketCard(stub)
   await waitFor(() => expect(page.exists('#notify-overtaken')).toBe(true))
 })
 

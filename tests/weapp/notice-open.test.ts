@@ -1,6 +1,7 @@
 // Seam: the compiled weapp (dist/weapp) opened from a subscribe message (服务通知, scene 1014) on the notice's page.
 import type { RankingPage } from '../../shared/contract'
 import { SCENE } from '../../shared/wechat-facts'
+import { scriptCloud } from './support/scripted-cloud'
 import { bootWeapp, waitFor } from './support/weapp-harness'
 import { createWxStub } from './support/wx-stub'
 
@@ -24,15 +25,13 @@ const ranking: RankingPage = {
 }
 
 const stub = createWxStub()
-const cloudCalls: Array<Record<string, unknown>> = []
-stub.cloud.implementation.callFunction = ({ data = {} }) => {
-  cloudCalls.push(data)
+const cloudCalls = scriptCloud(stub, (data) => {
   const result =
     data.action === 'getRanking' && data.groupId === 'G-notice'
       ? { ok: true, data: ranking }
       : { ok: false, error: { code: 'NOT_GROUP_MEMBER', message: 'no' } }
-  return { result, requestID: `req-${cloudCalls.length}` }
-}
+  return result
+})
 
 test("a notice opens that group's ranking without a card or a ticket", async () => {
   const query = { groupId: 'G-notice', from: 'notice' }

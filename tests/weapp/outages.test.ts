@@ -1,13 +1,7 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
 // real cloud function on SQLite, the cloud switched off and on by the test — rows 7 and 8 of
 // issue 10 (a banner claims no saved data; a retry after a CloudID's life gets a fresh one).
-import {
-  bootPhone,
-  createWorld,
-  phoneClockFollowsWorld,
-  populateGroup,
-  type World,
-} from './support/group-world'
+import { phoneClockFollowsWorld, phoneInGroups, type World } from './support/group-world'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WechatHost } from './support/wechat-host'
 import type { WxStub } from './support/wx-stub'
@@ -21,18 +15,22 @@ let stub: WxStub
 const SIX_MINUTES = 6 * 60_000
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Team', [
-    { label: 'alice', nickname: 'Alice', score: 50 },
-    { label: 'bob', nickname: 'Bob' },
-  ])
-  // First launch ever: nothing saved on this phone, and the cloud cannot be reached.
   ;({
+    world,
     stub,
     host,
     weapp,
     ranking: page,
-  } = bootPhone(world, 'bob', world.openGroupCard('Team', 'alice', 'bob'), {
+  } = await phoneInGroups({
+    groups: {
+      Team: [
+        { label: 'alice', nickname: 'Alice', score: 50 },
+        { label: 'bob', nickname: 'Bob' },
+      ],
+    },
+    as: 'bob',
+    card: 'Team',
+    // First launch ever: nothing saved on this phone, and the cloud cannot be reached.
     prepare: ({ host: phone }) => phone.setCloudDown(true),
   }))
 })

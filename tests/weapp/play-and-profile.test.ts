@@ -1,6 +1,6 @@
 // Seam: compiled weapp in miniprogram-simulate, `wx` wired to the local WeChat stand-in and the
 // real cloud function on SQLite — playing a round, the share payload, and the profile form.
-import { bootPhone, createWorld, populateGroup, type World } from './support/group-world'
+import { phoneInGroups, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WechatHost } from './support/wechat-host'
@@ -14,18 +14,18 @@ let profile: RenderedPage
 let stub: WxStub
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Friends', [
-    { label: 'alice', nickname: 'Alice', score: 30 },
-    { label: 'carol', nickname: 'Carol', score: 20 },
-    { label: 'dave', nickname: 'Dave', score: 10 },
-    { label: 'bob', nickname: 'Bob', score: 5 },
-  ])
-  ;({ stub, host, weapp, ranking } = bootPhone(
-    world,
-    'bob',
-    world.openGroupCard('Friends', 'alice', 'bob'),
-  ))
+  ;({ world, stub, host, weapp, ranking } = await phoneInGroups({
+    groups: {
+      Friends: [
+        { label: 'alice', nickname: 'Alice', score: 30 },
+        { label: 'carol', nickname: 'Carol', score: 20 },
+        { label: 'dave', nickname: 'Dave', score: 10 },
+        { label: 'bob', nickname: 'Bob', score: 5 },
+      ],
+    },
+    as: 'bob',
+    card: 'Friends',
+  }))
   await waitFor(() => expect(ranking.text()).toMatch(/Bob.*5/))
 })
 

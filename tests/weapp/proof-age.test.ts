@@ -1,13 +1,7 @@
 // Seam: compiled weapp in miniprogram-simulate with the real cloud function on SQLite and the
 // phone's clock following the world's — row 1 of issue 13: a membership proven more than 30
 // days ago asks for the group's card again, on the ranking and in "my groups".
-import {
-  bootPhone,
-  createWorld,
-  phoneClockFollowsWorld,
-  populateGroup,
-  type World,
-} from './support/group-world'
+import { phoneClockFollowsWorld, phoneInGroups, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 
@@ -18,12 +12,16 @@ let weapp: WeappApp
 let ranking: RenderedPage
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Alpha', [
-    { label: 'alice', nickname: 'Alice', score: 30 },
-    { label: 'bob', nickname: 'Bob', score: 5 },
-  ])
-  ;({ weapp, ranking } = bootPhone(world, 'bob', world.openGroupCard('Alpha', 'alice', 'bob')))
+  ;({ world, weapp, ranking } = await phoneInGroups({
+    groups: {
+      Alpha: [
+        { label: 'alice', nickname: 'Alice', score: 30 },
+        { label: 'bob', nickname: 'Bob', score: 5 },
+      ],
+    },
+    as: 'bob',
+    card: 'Alpha',
+  }))
   await waitFor(() => expect(readRanking(ranking).map((row) => row.name)).toEqual(['Alice', 'Bob']))
   phoneClockFollowsWorld(world)
 })

@@ -1,7 +1,8 @@
 // Seam: the compiled weapp's ranking page (dist/weapp) in miniprogram-simulate, with a scripted
 // cloud function answering in the contract's envelope — what the page renders from the store.
 import type { Period, RankingPage, RankingRow } from '../../shared/contract'
-import { bootWeapp, type RenderedPage, waitFor } from './support/weapp-harness'
+import { openRankingFromTicketCard, scriptCloud } from './support/scripted-cloud'
+import { type RenderedPage, waitFor } from './support/weapp-harness'
 import { createWxStub } from './support/wx-stub'
 
 const row = (rank: number, key: string, nickname: string | null, score: number): RankingRow => ({
@@ -35,28 +36,20 @@ const pageFor = (period: Period): RankingPage => ({
 })
 
 const stub = createWxStub()
-const cloudCalls: Array<Record<string, unknown>> = []
-stub.implement('getGroupEnterInfo', () => ({ cloudID: 'cloud-id-1', encryptedData: 'e', iv: 'i' }))
-stub.cloud.implementation.callFunction = ({ data = {} }) => {
-  cloudCalls.push(data)
+const cloudCalls = scriptCloud(stub, (data) => {
   const period = (data.period as Period | undefined) ?? 'all'
   const ranking = pageFor(period)
   const result =
     data.action === 'enterGroup'
       ? { ok: true, data: { ranking, profile: { nickname: '我', avatarUrl: null }, joined: false } }
       : { ok: true, data: ranking }
-  return { result, requestID: `req-${cloudCalls.length}` }
-}
+  return result
+})
 
 let page: RenderedPage
 
 beforeAll(async () => {
-  const weapp = bootWeapp(stub, {
-    scene: 1044,
-    shareTicket: 'ticket-1',
-    path: 'pages/ranking/index',
-  })
-  page = weapp.renderPage('pages/ranking/index')
+  page = openRankingFromTicketCard(stub)
   await waitFor(() => expect(page.text()).toContain('阿花'))
 })
 

@@ -1,13 +1,7 @@
 // Seam: compiled weapp in miniprogram-simulate with the real cloud function on SQLite, the phone's
 // clock following the world's and submitScore answers held by the test — row 6 of issue 10 (a
 // rank change belongs to the round's group) and the one retry policy for submissions.
-import {
-  bootPhone,
-  createWorld,
-  phoneClockFollowsWorld,
-  populateGroup,
-  type World,
-} from './support/group-world'
+import { phoneClockFollowsWorld, phoneInGroups, type World } from './support/group-world'
 import { readRanking } from './support/ranking-reader'
 import { type RenderedPage, waitFor, type WeappApp } from './support/weapp-harness'
 import type { WechatHost } from './support/wechat-host'
@@ -20,22 +14,22 @@ let ranking: RenderedPage
 let stub: WxStub
 
 beforeAll(async () => {
-  world = createWorld()
-  await populateGroup(world, 'Alpha', [
-    { label: 'alice', nickname: 'Alice', score: 30 },
-    { label: 'carol', nickname: 'Carol', score: 20 },
-    { label: 'bob', nickname: 'Bob', score: 5 },
-  ])
-  await populateGroup(world, 'Beta', [
-    { label: 'erin', nickname: 'Erin', score: 60 },
-    { label: 'dave', nickname: 'Dave', score: 50 },
-    { label: 'bob', nickname: 'Bob' },
-  ])
-  ;({ stub, host, weapp, ranking } = bootPhone(
-    world,
-    'bob',
-    world.openGroupCard('Beta', 'erin', 'bob'),
-  ))
+  ;({ world, stub, host, weapp, ranking } = await phoneInGroups({
+    groups: {
+      Alpha: [
+        { label: 'alice', nickname: 'Alice', score: 30 },
+        { label: 'carol', nickname: 'Carol', score: 20 },
+        { label: 'bob', nickname: 'Bob', score: 5 },
+      ],
+      Beta: [
+        { label: 'erin', nickname: 'Erin', score: 60 },
+        { label: 'dave', nickname: 'Dave', score: 50 },
+        { label: 'bob', nickname: 'Bob' },
+      ],
+    },
+    as: 'bob',
+    card: 'Beta',
+  }))
   await waitFor(() => expect(readRanking(ranking).map((row) => row.name)).toContain('Erin'))
   phoneClockFollowsWorld(world)
 })

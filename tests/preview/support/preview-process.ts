@@ -116,11 +116,12 @@ export function fileDigests(dir: string): Record<string, string> {
   return digests
 }
 
-/** The simulator's and the app's HTTP calls against one running server. */
-export function previewClient(baseUrl: string) {
-  // The simulator API needs the token that `npm start` printed inside the simulator's URL.
-  const simulatorToken = new URL(baseUrl).searchParams.get('token') ?? ''
-  const simHeaders = { 'x-simulator-token': simulatorToken }
+/**
+ * POST as the simulator page does: the simulator API needs the token that `npm start` printed
+ * inside the simulator's URL; `token` is a phone's session (Bearer).
+ */
+function simulatorHttp(baseUrl: string) {
+  const simHeaders = { 'x-simulator-token': new URL(baseUrl).searchParams.get('token') ?? '' }
   const post = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
     const response = await fetch(new URL(path, baseUrl), {
       method: 'POST',
@@ -135,6 +136,14 @@ export function previewClient(baseUrl: string) {
     if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`)
     return JSON.parse(text) as T
   }
+  const getJson = async <T>(path: string): Promise<T> =>
+    (await (await fetch(new URL(path, baseUrl), { headers: simHeaders })).json()) as T
+  return { post, getJson }
+}
+
+/** The simulator's and the app's HTTP calls against one running server. */
+export function previewClient(baseUrl: string) {
+  const { post, getJson } = simulatorHttp(baseUrl)
   const cloud = async <T>(token: string, data: Record<string, unknown>): Promise<T> => {
     const { result } = await post<{
       result: { ok: true; data: T } | { ok: false; error: { code: string } }
@@ -145,10 +154,7 @@ export function previewClient(baseUrl: string) {
   return {
     post,
     cloud,
-    state: async (): Promise<SimState> =>
-      (await (
-        await fetch(new URL('/api/sim/state', baseUrl), { headers: simHeaders })
-      ).json()) as SimState,
+    state: (): Promise<SimState> => getJson<SimState>('/api/sim/state'),
     addMember: async (label: string) =>
       (await post<{ openid: string }>('/api/sim/members', { label })).openid,
     openCard: (as: string, cardId: string) =>
@@ -165,5 +171,46 @@ export function previewClient(baseUrl: string) {
         groupInfo: { $cloudID: info.cloudID },
       })
     },
+  }
+}
+
+export interface DingTalkSimGroup {
+  chatId: string
+  openConversationId: string
+  name: string
+  entryUrl: string
+  owner: string | null
+  members: string[]
+}
+
+export interface DingTalkSimState {
+  corpId: string
+  users: Array<{ userId: string; name: string }>
+  groups: DingTalkSimGroup[]
+}
+
+interface Envelope<T> {
+  ok: boolean
+  data?: T
+  error?: { code: string }
+}
+
+/** The DingTalk simulator's (/api/dingtalk-sim/*) and the DingTalk entry's (/api/dingtalk/*) calls. */
+export function dingtalkPreviewClient(baseUrl: string) {
+  const { post, getJson } = simulatorHttp(baseUrl)
+  const entry = async <T>(path: string, body: unknown, token?: string): Promise<T> => {
+    const answer = await post<Envelope<T>>(`/api/dingtalk${path}`, body, token)
+    if (!answer.ok) throw new Error(`${path}: ${answer.error?.code}`)
+    return answer.data!
+  }
+  return {
+    post,
+    entry,
+    state: (): Promise<DingTalkSimState> => getJson<DingTalkSimState>('/api/dingtalk-sim/state'),
+    authCode: async (corpId: string, userId: string) =>
+      (await post<{ authCode: string }>('/api/dingtalk-sim/auth-code', { corpId, userId }))
+        .authCode,
+    login: async (corpId: string, authCode: string) =>
+      (await entry<{ sessionToken: string }>('/login', { corpId, authCode })).sessionToken,
   }
 }

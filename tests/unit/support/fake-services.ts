@@ -41,6 +41,14 @@ export function makePage(
   }
 }
 
+/** enterGroup's answer on `ranking` for a member who has set no profile yet. */
+export function enteredAnswer(ranking: RankingPage, joined: boolean) {
+  return {
+    ok: true as const,
+    data: { ranking, profile: { nickname: null, avatarUrl: null }, joined },
+  }
+}
+
 export function createFakeServices(): FakeServices {
   const fake: FakeServices = {
     sdk: '3.7.8',

@@ -210,6 +210,34 @@ export function bootPhone(
   return { stub, host, weapp, ranking: weapp.renderPage('pages/ranking/index', launch.query) }
 }
 
+export interface GroupPhoneSpec extends BootOptions {
+  /** The groups, created in this order, with their members (see `populateGroup`). */
+  groups: Record<string, MemberSpec[]>
+  /** The member whose phone boots. */
+  as: string
+  /** The group whose ticket card opens the app, shared by the group's first member. */
+  card: string
+}
+
+export interface GroupPhone extends Phone {
+  world: World
+}
+
+/**
+ * The usual fixture of a flow test: a new world with `groups` populated, then `as`'s phone
+ * booted from a ticket card of `card` (once per test file; the caller closes the world).
+ */
+export async function phoneInGroups(spec: GroupPhoneSpec): Promise<GroupPhone> {
+  const world = createWorld()
+  for (const [group, members] of Object.entries(spec.groups)) {
+    await populateGroup(world, group, members)
+  }
+  const sharer = (spec.groups[spec.card] ?? [])[0]
+  if (!sharer) throw new Error(`no members of group ${spec.card} in the spec`)
+  const launch = world.openGroupCard(spec.card, sharer.label, spec.as)
+  return { world, ...bootPhone(world, spec.as, launch, spec) }
+}
+
 /**
  * The phone's wall clock (`Date.now`, what the app's `now()` reads) follows the world's clock
  * from here on: a test moves `world.clock.now` past midnight or past a CloudID's life and both
