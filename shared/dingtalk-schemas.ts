@@ -19,6 +19,8 @@ import { ACTION_SCHEMAS, fields, groupId, rankingWindow, text } from './action-s
 /** corpId, authCode, openConversationId and chatId: DingTalk's are far shorter. */
 const DINGTALK_ID_MAX_LENGTH = 128
 
+const NOT_A_CLAIM = 'dingtalk must be an object.'
+
 const dingTalkId = (key: string) => text(key, { max: DINGTALK_ID_MAX_LENGTH })
 /** One of the claim's two group ids: absent is a key left out (or undefined), not null. */
 const claimGroupId = (key: string) =>
@@ -29,15 +31,19 @@ const claimGroupId = (key: string) =>
  * (the cool-app entry's `$ENCCID$`) or `chatId` (a group the app created). Only a claim: the
  * gateway admits the caller only when the group's roster, read from DingTalk, lists them.
  */
+const claimFields = fields(
+  {
+    corpId: dingTalkId('corpId'),
+    openConversationId: claimGroupId('openConversationId'),
+    chatId: claimGroupId('chatId'),
+  },
+  NOT_A_CLAIM,
+)
+
 const groupClaim = v.pipe(
-  fields(
-    {
-      corpId: dingTalkId('corpId'),
-      openConversationId: claimGroupId('openConversationId'),
-      chatId: claimGroupId('chatId'),
-    },
-    'dingtalk must be an object.',
-  ),
+  // An object schema takes an array for an object with no fields; a claim is never one.
+  v.custom<v.InferInput<typeof claimFields>>((input) => !Array.isArray(input), NOT_A_CLAIM),
+  claimFields,
   v.check(
     (claim) => (claim.openConversationId === undefined) !== (claim.chatId === undefined),
     'dingtalk needs exactly one of openConversationId or chatId.',
