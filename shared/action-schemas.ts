@@ -89,8 +89,9 @@ const isAbsent = (value: unknown): value is null | undefined =>
 /**
  * An object of `entries`. A missing key answers what its entry answers for `undefined`, so a
  * missing field and one sent as `undefined` are refused alike, with the field's own message.
+ * Also the building block of the DingTalk entry's requests (`dingtalk-schemas.ts`).
  */
-function fields<const E extends v.ObjectEntries>(
+export function fields<const E extends v.ObjectEntries>(
   entries: E,
   typeMessage: v.ErrorMessage<v.ObjectIssue> = NOT_AN_OBJECT,
 ) {
@@ -106,7 +107,11 @@ function fields<const E extends v.ObjectEntries>(
 }
 
 /** A required string; `absent` is the answer to undefined or null. */
-function text(key: string, rule: { min?: number; max: number }, absent = `${key} is required.`) {
+export function text(
+  key: string,
+  rule: { min?: number; max: number },
+  absent = `${key} is required.`,
+) {
   const min = rule.min ?? 1
   return v.pipe(
     v.string((issue) => (isAbsent(issue.input) ? absent : `${key} must be a string.`)),
@@ -143,13 +148,10 @@ function wholeNumber(key: string, min: number, max: number) {
 export const groupId = id('groupId', { max: GROUP_ID_MAX_LENGTH, hint: ID_HINT })
 
 /** The ranking window a request asks for; absent (undefined or null) means the defaults. */
-const rankingWindow = {
+export const rankingWindow = {
   period: v.nullish(v.picklist(PERIODS, `period must be one of ${PERIODS.join(', ')}.`), 'all'),
   pageSize: v.nullish(wholeNumber('pageSize', 1, MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE),
 }
-
-/** The ranking window alone, for the DingTalk entry's own `enterGroup` (no CloudID there). */
-export const RANKING_WINDOW = fields(rankingWindow)
 
 /**
  * A top-level `wx.cloud.CloudID` as the function receives it: `{ cloudID, data }`. Only

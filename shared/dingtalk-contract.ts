@@ -3,9 +3,14 @@
  * (`cloudfunctions/dingtalk`) and what the entry answers besides the leaderboard actions, whose
  * inputs, outputs and error codes stay those of `contract.ts`.
  *
- * Pure TypeScript: imported by `*.dd.ts` platform modules, the server and the local stand-in.
+ * Pure TypeScript: imported by `*.dd.ts` platform modules, the server and the local stand-in. The
+ * request types are inferred from the schemas the entry parses them with (`dingtalk-schemas.ts`,
+ * imported here as types only, so valibot never reaches the dd app).
  */
-import type { ActionError } from './contract'
+import type { InferInput } from 'valibot'
+
+import type { ActionError, ActionInput, ActionName } from './contract'
+import type { DingTalkRequestSchemas } from './dingtalk-schemas'
 
 /**
  * Query parameters of the cool app's group entry URL. DingTalk fills `$CORPID$` with the corp id
@@ -51,17 +56,32 @@ export interface DingTalkGroupInfo {
   memberCount: number
 }
 
+/** What the dd app sends as the body of request `R` (besides `action` on `DINGTALK_PATHS.call`). */
+export type DingTalkRequestBody<R extends keyof DingTalkRequestSchemas> = InferInput<
+  DingTalkRequestSchemas[R]
+>
+
+/** `DINGTALK_PATHS.login`. */
+export type DingTalkLoginRequest = DingTalkRequestBody<'login'>
+
 /**
  * The group claim of `enterGroup` on DingTalk, in place of a CloudID. Exactly one of
  * `openConversationId` (cool-app entry) or `chatId` (a group the app created). Only a claim:
  * the server resolves the group's roster itself and admits the caller only when their userid,
  * taken from the session, is in it.
  */
-export interface DingTalkGroupClaim {
-  corpId: string
-  openConversationId?: string
-  chatId?: string
-}
+export type DingTalkGroupClaim = DingTalkRequestBody<'enterGroup'>['dingtalk']
+
+/**
+ * The body of each leaderboard action sent to `DINGTALK_PATHS.call`: `enterGroup` carries the
+ * claim in place of a CloudID, `getRanking` may carry one (a chatid claim); every other action
+ * is the router's input unchanged.
+ */
+export type DingTalkCallBody<A extends ActionName> = { action: A } & (A extends 'enterGroup'
+  ? DingTalkRequestBody<'enterGroup'>
+  : A extends 'getRanking'
+    ? DingTalkRequestBody<'getRanking'>
+    : ActionInput<A>)
 
 /** Envelope of the non-leaderboard paths (`login`, `group`), same shape as the actions'. */
 export type DingTalkAnswer<T> = { ok: true; data: T } | { ok: false; error: ActionError }

@@ -7,11 +7,12 @@
  *   the group's roster from DingTalk and binds the caller only if their userid is in it;
  *   `getRanking` and `group` re-check the roster once the cached one is older than a few minutes;
  * - ranking: every roster member is listed, those without a score after the scored ones.
- * Never throws; answers the contract's envelope. No platform SDK here: the entry passes ports in.
+ * Every request is parsed with its schema (`shared/dingtalk-schemas.ts`; the other actions with
+ * theirs, by the router) before its handler runs, so a handler only checks what needs DingTalk,
+ * the store or the session. Never throws; answers the contract's envelope. No platform SDK here:
+ * the entry passes ports in.
  */
-import { RANKING_WINDOW } from '../../shared/action-schemas'
 import {
-  type ActionName,
   type ActionOutput,
   type Envelope,
   type ErrorCode,
@@ -20,7 +21,12 @@ import {
   ok,
   type RankingPage,
 } from '../../shared/contract'
-import type { DingTalkGroupInfo, DingTalkSession } from '../../shared/dingtalk-contract'
+import type {
+  DingTalkGroupClaim,
+  DingTalkGroupInfo,
+  DingTalkSession,
+} from '../../shared/dingtalk-contract'
+import { DINGTALK_REQUEST_SCHEMAS, type ParsedDingTalkRequest } from '../../shared/dingtalk-schemas'
 import type { ActionDeps } from './deps'
 import { DingTalkApiError, type DingTalkFailureKind, type DingTalkOpenApi } from './dingtalk-ports'
 import {
@@ -47,17 +53,7 @@ import { loadRankingPage } from './ranking'
 import { limitCall } from './rate-limit'
 import { handle } from './router'
 import type { RankPosition } from './store'
-import {
-  Failure,
-  type Fields,
-  GROUP_ID_RULE,
-  invalid,
-  ownField,
-  parseInput,
-  parseString,
-  requireObject,
-  stringField,
-} from './validation'
+import { Failure, invalid, ownField, parseInput, requireObject } from './validation'
 
 export interface DingTalkDeps {
   /** The router's deps: store, clock, logger, member-key salt (its `openApi` is never used). */
@@ -127,53 +123,114 @@ const FAILURE_MESSAGE: Readonly<Record<DingTalkFailureKind, string>> = {
   UNEXPECTED: 'DingTalk answered something unexpected.',
 }
 
-const ID_MAX_LENGTH = 128
-
-interface Caller {
+/** The signed-in DingTalk user, from the session token. */
+export interface DingTalkCaller {
   userId: string
   openid: string
 }
 
-export async function handleDingTalk(
+/** One handler per request the gateway parses, each receiving its request's parsed body. */
+export interface DingTalkHandlers {
+  login(
+    input: ParsedDingTalkRequest<'login'>,
+    deps: DingTalkDeps,
+  ): Promise<Envelope<DingTalkSession>>
+  enterGroup(
+    input: ParsedDingTalkRequest<'enterGroup'>,
+    caller: DingTalkCaller,
+    deps: DingTalkDeps,
+  ): Promise<Envelope<ActionOutput<'enterGroup'>>>
+  getRanking(
+    input: ParsedDingTalkRequest<'getRanking'>,
+    caller: DingTalkCaller,
+    deps: DingTalkDeps,
+  ): Promise<Envelope<RankingPage>>
+  group(
+    input: ParsedDingTalkRequest<'group'>,
+    caller: DingTalkCaller,
+    deps: DingTalkDeps,
+  ): Promise<Envelope<DingTalkGroupInfo>>
+}
+
+export type HandleDingTalk = (
   request: DingTalkRequest,
   deps: DingTalkDeps,
-): Promise<DingTalkResponse> {
-  if (request.method !== 'POST') return { status: 405, body: { message: 'POST only' } }
-  const route = ROUTES[request.path]
-  if (route === undefined) return { status: 404, body: { message: 'unknown path' } }
-  try {
-    return { status: 200, body: await route(request, deps) }
-  } catch (error) {
-    if (error instanceof Failure)
-      return { status: 200, body: fail(error.code, error.message, error.retryAfterMs) }
-    if (error instanceof DingTalkApiError) {
-      deps.actions.logger.error(`dingtalk: ${request.path}`, error.message)
-      return { status: 200, body: fail(FAILURE_CODE[error.kind], FAILURE_MESSAGE[error.kind]) }
-    }
-    try {
-      deps.actions.logger.error(`dingtalk: ${request.path} failed unexpectedly`, error)
-    } catch {
-      // A broken logger must not turn a handled failure into a thrown one.
-    }
-    return { status: 200, body: fail('INTERNAL', 'Something went wrong on the server.') }
-  }
-}
+) => Promise<DingTalkResponse>
 
 type Route = (request: DingTalkRequest, deps: DingTalkDeps) => Promise<Envelope<unknown>>
 
-const ROUTES: Readonly<Record<string, Route>> = {
-  '/login': login,
-  '/leaderboard': call,
-  '/group': groupInfo,
+/** The body of a request: a plain object, parsed with its schema through the router's safe copy. */
+const body = (request: DingTalkRequest) => requireObject(request.body, 'The request')
+
+/**
+ * The gateway over `handlers`: routes by path, authenticates (all but `login`), parses the body
+ * with its request's schema so a handler only ever sees a body its schema accepts, and answers
+ * the envelope. Leaderboard actions other than `enterGroup` and `getRanking` go to the router.
+ */
+export function createDingTalkGateway(handlers: DingTalkHandlers): HandleDingTalk {
+  const routes: Readonly<Record<string, Route>> = {
+    '/login': (request, deps) =>
+      handlers.login(parseInput(DINGTALK_REQUEST_SCHEMAS.login, body(request)), deps),
+    '/leaderboard': async (request, deps) => {
+      const caller = authenticate(request, deps)
+      const input = body(request)
+      const action = ownField(input, 'action')
+      if (action === 'enterGroup') {
+        const parsed = parseInput(DINGTALK_REQUEST_SCHEMAS.enterGroup, input)
+        return handlers.enterGroup(parsed, caller, deps)
+      }
+      if (action === 'getRanking') {
+        const parsed = parseInput(DINGTALK_REQUEST_SCHEMAS.getRanking, input)
+        return handlers.getRanking(parsed, caller, deps)
+      }
+      return handle(input, routerCaller(caller, deps), routerDeps(deps))
+    },
+    '/group': async (request, deps) => {
+      const caller = authenticate(request, deps)
+      return handlers.group(parseInput(DINGTALK_REQUEST_SCHEMAS.group, body(request)), caller, deps)
+    },
+  }
+  return async (request, deps) => {
+    if (request.method !== 'POST') return { status: 405, body: { message: 'POST only' } }
+    const route = Object.hasOwn(routes, request.path) ? routes[request.path] : undefined
+    if (route === undefined) return { status: 404, body: { message: 'unknown path' } }
+    try {
+      return { status: 200, body: await route(request, deps) }
+    } catch (error) {
+      if (error instanceof Failure)
+        return { status: 200, body: fail(error.code, error.message, error.retryAfterMs) }
+      if (error instanceof DingTalkApiError) {
+        deps.actions.logger.error(`dingtalk: ${request.path}`, error.message)
+        return { status: 200, body: fail(FAILURE_CODE[error.kind], FAILURE_MESSAGE[error.kind]) }
+      }
+      try {
+        deps.actions.logger.error(`dingtalk: ${request.path} failed unexpectedly`, error)
+      } catch {
+        // A broken logger must not turn a handled failure into a thrown one.
+      }
+      return { status: 200, body: fail('INTERNAL', 'Something went wrong on the server.') }
+    }
+  }
+}
+
+/** The router's caller for a DingTalk user: the player id in place of the openid. */
+function routerCaller(caller: DingTalkCaller, deps: DingTalkDeps) {
+  return { openid: caller.openid, appid: deps.appKey, unionid: null, env: null }
+}
+
+/**
+ * No proof age on DingTalk: membership is not proven once by a card but re-checked against the
+ * group's roster (at most ROSTER_MAX_AGE_MS old) before every ranking read (`getRanking`), so a
+ * member removed from the group is refused within minutes, not after the 30-day proof age.
+ */
+function routerDeps(deps: DingTalkDeps): ActionDeps {
+  return { ...deps.actions, proofMaxAgeMs: null }
 }
 
 async function login(
-  request: DingTalkRequest,
+  { corpId, authCode }: ParsedDingTalkRequest<'login'>,
   deps: DingTalkDeps,
 ): Promise<Envelope<DingTalkSession>> {
-  const input = requireObject(request.body, 'The request')
-  const corpId = stringField(input, 'corpId', { max: ID_MAX_LENGTH })
-  const authCode = stringField(input, 'authCode', { max: ID_MAX_LENGTH })
   if (corpId !== deps.corpId) {
     throw new Failure('SESSION_INVALID', 'This app serves another organisation.')
   }
@@ -206,7 +263,7 @@ async function login(
   })
 }
 
-function authenticate(request: DingTalkRequest, deps: DingTalkDeps): Caller {
+function authenticate(request: DingTalkRequest, deps: DingTalkDeps): DingTalkCaller {
   const token = /^Bearer (.+)$/.exec(request.authorization ?? '')?.[1]
   const claims = token
     ? verifySessionToken(deps.sessionSecret, token, deps.actions.clock.now())
@@ -292,7 +349,7 @@ async function namedMembers(roster: Roster, callerUserId: string, deps: DingTalk
 async function memberRoster(
   groupId: string,
   ref: DingTalkGroupRef,
-  caller: Caller,
+  caller: DingTalkCaller,
   deps: DingTalkDeps,
 ) {
   let roster = await loadRoster(groupId, ref, deps)
@@ -308,40 +365,35 @@ async function memberRoster(
 }
 
 /**
- * A group claim (`dingtalk: { corpId, openConversationId | chatId }`) → the store's group id and
- * how to read the roster. A group has one ranking however it is reached: a chatid (groups the
+ * A group claim (`dingtalk: { corpId, openConversationId | chatId }`, parsed) → the store's group
+ * id and how to read the roster. A group has one ranking however it is reached: a chatid (groups the
  * app created, read through `chat/get`) is converted to its openConversationId server-side
  * (`POST /v1.0/im/chat/{chatId}/convertToOpenConversationId`,
  * https://open.dingtalk.com/document/orgapp/obtain-group-openconversationid), and the group id
  * is always the openConversationId's. A chatid DingTalk does not know is NOT_A_GROUP (40016).
  */
 async function resolveClaim(
-  value: unknown,
+  { corpId, openConversationId: cid, chatId }: DingTalkGroupClaim,
   deps: DingTalkDeps,
 ): Promise<{ groupId: string; read: DingTalkGroupRef }> {
-  const claim = requireObject(value, 'dingtalk')
-  const corpId = stringField(claim, 'corpId', { max: ID_MAX_LENGTH })
-  const cid = ownField(claim, 'openConversationId')
-  const chat = ownField(claim, 'chatId')
-  if ((cid === undefined) === (chat === undefined)) {
-    throw invalid('dingtalk needs exactly one of openConversationId or chatId.')
-  }
   if (corpId !== deps.corpId) {
     throw new Failure('NOT_A_GROUP', 'This group belongs to another organisation.')
   }
   let read: DingTalkGroupRef
   let openConversationId: string
   if (cid !== undefined) {
-    openConversationId = parseString(cid, 'openConversationId', { max: ID_MAX_LENGTH })
+    openConversationId = cid
     read = { kind: 'scene', openConversationId }
-  } else {
-    const chatId = parseString(chat, 'chatId', { max: ID_MAX_LENGTH })
+  } else if (chatId !== undefined) {
     const cache = (deps.cache ??= createDingTalkCache())
     // A chatid names one group for good: its conversion is kept for the instance's life.
     openConversationId =
       cache.openConversationIds.get(chatId) ?? (await deps.dingtalk.openConversationIdOf(chatId))
     cache.openConversationIds.set(chatId, openConversationId)
     read = { kind: 'chat', chatId }
+  } else {
+    // Unreachable: the claim's schema admits exactly one of the two.
+    throw invalid('dingtalk needs exactly one of openConversationId or chatId.')
   }
   const groupId = groupIdOf({ kind: 'scene', openConversationId })
   if (groupId === null) throw invalid('The group id is too long.')
@@ -356,12 +408,11 @@ async function resolveClaim(
  */
 async function rosterSource(
   groupId: string,
-  input: Fields,
+  claim: DingTalkGroupClaim | undefined,
   deps: DingTalkDeps,
 ): Promise<DingTalkGroupRef | null> {
   const ref = groupRefOf(groupId)
   if (ref === null || ref.kind === 'chat') return ref
-  const claim = ownField(input, 'dingtalk')
   if (claim !== undefined) {
     const resolved = await resolveClaim(claim, deps)
     if (resolved.groupId === groupId) return resolved.read
@@ -394,7 +445,7 @@ async function scoredKeys(
 async function withRoster(
   page: RankingPage,
   roster: { members: RosterMember[] },
-  caller: Caller,
+  caller: DingTalkCaller,
   periodKey: string,
   deps: DingTalkDeps,
 ): Promise<RankingPage> {
@@ -418,9 +469,12 @@ async function withRoster(
   return { ...merged, rows: merged.rows.map(named), me: merged.me ? named(merged.me) : null }
 }
 
-async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
-  const { groupId, read } = await resolveClaim(ownField(input, 'dingtalk'), deps)
-  const { period, pageSize } = parseInput(RANKING_WINDOW, input)
+async function enterGroup(
+  { dingtalk, period, pageSize }: ParsedDingTalkRequest<'enterGroup'>,
+  caller: DingTalkCaller,
+  deps: DingTalkDeps,
+) {
+  const { groupId, read } = await resolveClaim(dingtalk, deps)
   const { store, clock, memberKeySalt } = deps.actions
   // The rate-limit hit goes out beside the roster read; nothing is written before both are back.
   const [roster, admit] = await Promise.all([
@@ -453,40 +507,38 @@ async function enterGroup(input: Fields, caller: Caller, deps: DingTalkDeps) {
   return ok<ActionOutput<'enterGroup'>>({ ranking, profile, joined })
 }
 
-async function call(request: DingTalkRequest, deps: DingTalkDeps): Promise<Envelope<unknown>> {
-  const caller = authenticate(request, deps)
-  const input = requireObject(request.body, 'The request')
-  const action = ownField(input, 'action')
-  if (action === 'enterGroup') return enterGroup(input, caller, deps)
-  const routerCaller = { openid: caller.openid, appid: deps.appKey, unionid: null, env: null }
-  // No proof age on DingTalk: membership is not proven once by a card but re-checked against the
-  // group's roster (at most ROSTER_MAX_AGE_MS old) before every ranking read below, so a member
-  // removed from the group is refused within minutes, not after the 30-day proof age.
-  const actions = { ...deps.actions, proofMaxAgeMs: null }
-  if (action !== 'getRanking') return handle(input, routerCaller, actions)
-
-  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const ref = await rosterSource(groupId, input, deps)
+async function getRanking(
+  { dingtalk, ...input }: ParsedDingTalkRequest<'getRanking'>,
+  caller: DingTalkCaller,
+  deps: DingTalkDeps,
+): Promise<Envelope<RankingPage>> {
+  const event = { ...input, action: 'getRanking' }
+  const ref = await rosterSource(input.groupId, dingtalk, deps)
   // Not a DingTalk group id: the router answers (NOT_GROUP_MEMBER: DingTalk users join no other).
-  if (ref === null) return handle(input, routerCaller, actions)
-  const roster = await memberRoster(groupId, ref, caller, deps)
-  const answer = (await handle(input, routerCaller, actions)) as Envelope<ActionOutput<ActionName>>
+  if (ref === null) return handleRanking(event, caller, deps)
+  const roster = await memberRoster(input.groupId, ref, caller, deps)
+  const answer = await handleRanking(event, caller, deps)
   if (!answer.ok) return answer
-  const page = answer.data as RankingPage
-  const { period } = parseInput(RANKING_WINDOW, input)
-  return ok(
-    await withRoster(page, roster, caller, periodKeys(deps.actions.clock.now())[period], deps),
-  )
+  const periodKey = periodKeys(deps.actions.clock.now())[input.period]
+  return ok(await withRoster(answer.data, roster, caller, periodKey, deps))
 }
 
-async function groupInfo(
-  request: DingTalkRequest,
+/** The router's `getRanking` on an input the gateway already parsed (the router parses it again). */
+async function handleRanking(
+  event: Readonly<Record<string, unknown>>,
+  caller: DingTalkCaller,
+  deps: DingTalkDeps,
+): Promise<Envelope<RankingPage>> {
+  const answer = await handle(event, routerCaller(caller, deps), routerDeps(deps))
+  return answer as Envelope<ActionOutput<'getRanking'>>
+}
+
+async function group(
+  { groupId, dingtalk }: ParsedDingTalkRequest<'group'>,
+  caller: DingTalkCaller,
   deps: DingTalkDeps,
 ): Promise<Envelope<DingTalkGroupInfo>> {
-  const caller = authenticate(request, deps)
-  const input = requireObject(request.body, 'The request')
-  const groupId = stringField(input, 'groupId', GROUP_ID_RULE)
-  const ref = await rosterSource(groupId, input, deps)
+  const ref = await rosterSource(groupId, dingtalk, deps)
   if (ref === null) throw new Failure('NOT_A_GROUP', 'Not a DingTalk group.')
   const roster = await memberRoster(groupId, ref, caller, deps)
   return ok({
@@ -496,3 +548,8 @@ async function groupInfo(
     memberCount: roster.userIds.length,
   })
 }
+
+export const DINGTALK_HANDLERS: DingTalkHandlers = { login, enterGroup, getRanking, group }
+
+/** The single entry of every DingTalk request. */
+export const handleDingTalk: HandleDingTalk = createDingTalkGateway(DINGTALK_HANDLERS)

@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
+import { GROUP_ID_MAX_LENGTH } from '../../shared/action-schemas'
 import type { RankingPage, RankingRow } from '../../shared/contract'
 import { memberKey } from './member-key'
 
@@ -15,8 +16,6 @@ export type DingTalkGroupRef =
   | { kind: 'chat'; chatId: string }
 
 const GROUP_PREFIX = { scene: 'ddo_', chat: 'ddc_' } as const
-/** Store group ids are `[A-Za-z0-9_-]{1,64}` (validation.GROUP_ID_RULE). */
-const MAX_GROUP_ID_LENGTH = 64
 
 /**
  * The store's group id of a DingTalk group: reversible (base64url of the DingTalk id), so the
@@ -27,7 +26,7 @@ const MAX_GROUP_ID_LENGTH = 64
 export function groupIdOf(ref: DingTalkGroupRef): string | null {
   const raw = ref.kind === 'scene' ? ref.openConversationId : ref.chatId
   const id = GROUP_PREFIX[ref.kind] + Buffer.from(raw, 'utf8').toString('base64url')
-  return id.length <= MAX_GROUP_ID_LENGTH ? id : null
+  return id.length <= GROUP_ID_MAX_LENGTH ? id : null
 }
 
 export function groupRefOf(groupId: string): DingTalkGroupRef | null {

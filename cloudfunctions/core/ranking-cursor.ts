@@ -1,5 +1,5 @@
 import { ID_PATTERN } from '../../shared/action-schemas'
-import { MEMBER_KEY_PATTERN } from './member-key'
+import { isMemberKey } from './member-key'
 import { isPeriodKey } from './periods'
 import type { RankPosition } from './store'
 import { invalid } from './validation'
@@ -70,7 +70,7 @@ export function decodeCursor(value: string): RankingCursor {
     !isBoundedInt(wire.s, 0) ||
     !isBoundedInt(wire.t, 0) ||
     typeof wire.k !== 'string' ||
-    !MEMBER_KEY_PATTERN.test(wire.k)
+    !isMemberKey(wire.k)
   ) {
     throw bad
   }

@@ -1,12 +1,6 @@
 import * as v from 'valibot'
 
-import {
-  GROUP_ID_MAX_LENGTH,
-  ID_HINT,
-  ID_PATTERN,
-  MAX_ARRAY_LENGTH,
-  refusalOf,
-} from '../../shared/action-schemas'
+import { MAX_ARRAY_LENGTH, refusalOf } from '../../shared/action-schemas'
 import type { ErrorCode } from '../../shared/contract'
 
 /**
@@ -106,39 +100,4 @@ export function parseInput<S extends v.GenericSchema>(schema: S, input: Fields):
   if (result.success) return result.output
   const { code, message } = refusalOf(result.issues[0])
   throw new Failure(code, message)
-}
-
-export interface StringRule {
-  min?: number
-  max: number
-  pattern?: RegExp
-  /** Shown in the error when the pattern does not match, e.g. "letters, digits, - and _". */
-  patternHint?: string
-}
-
-export function parseString(value: unknown, label: string, rule: StringRule): string {
-  if (typeof value !== 'string') throw invalid(`${label} must be a string.`)
-  const min = rule.min ?? 1
-  if (value.length < min) {
-    throw invalid(min === 1 ? `${label} must not be empty.` : `${label} is too short.`)
-  }
-  if (value.length > rule.max) throw invalid(`${label} must be at most ${rule.max} characters.`)
-  if (rule.pattern && !rule.pattern.test(value)) {
-    throw invalid(`${label} may only contain ${rule.patternHint ?? 'the documented characters'}.`)
-  }
-  return value
-}
-
-/** A required string field of a request the action schemas do not cover (DingTalk's paths). */
-export function stringField(fields: Fields, key: string, rule: StringRule): string {
-  const value = ownField(fields, key)
-  if (value === undefined || value === null) throw invalid(`${key} is required.`)
-  return parseString(value, key, rule)
-}
-
-/** A group id as the client echoes it back (an opengid resolved earlier by `enterGroup`). */
-export const GROUP_ID_RULE: StringRule = {
-  max: GROUP_ID_MAX_LENGTH,
-  pattern: ID_PATTERN,
-  patternHint: ID_HINT,
 }
