@@ -11,6 +11,10 @@
  *                                     the simulator: corp users, groups created through the
  *                                     create-chat API with the cool app installed, free-login codes
  *
+ * The `/api/…` routes (`routes`) join the server's router (local/server/routes.ts), so they answer
+ * an unknown path and a wrong method as the WeChat side's do (404, 405); the pages and the app's
+ * files are served by `handle`.
+ *
  * The stand-in's corps, users, apps and groups live in the same SQLite file as the scores (table
  * `dingtalk_records`, see local/server/state-db.ts), each change committed before the call that
  * made it returns; every answer to a POST waits until what it wrote is on disk. The simulator's
@@ -28,6 +32,7 @@ import { openSqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
 import { ROUND_DURATION_MS } from '../../shared/contract'
 import { DINGTALK_PATHS } from '../../shared/dingtalk-contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
+import type { Route, RouteHandler, RouteMethod } from '../server/api-context'
 import {
   HttpError,
   readBody,
@@ -61,6 +66,15 @@ const DEMO_NAMES = [
 ]
 /** The first five demo members play, with these scores; the other seven have not played yet. */
 const DEMO_SCORES = [88, 120, 64, 101, 45]
+const ENTRY_METHODS: readonly RouteMethod[] = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]
 
 export interface DingTalkPreviewOptions {
   databasePath: string
@@ -139,7 +153,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     return { ...ids, name, entryUrl }
   }
 
-  const state = () => ({
+  const simState = () => ({
     corpId: LOCAL_DINGTALK.corpId,
     users: local.standIn.users(LOCAL_DINGTALK.corpId),
     groups: simGroups().map((group) => {
@@ -233,70 +247,81 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     sendJson(response, status, body)
   }
 
-  const simRoutes: Record<
-    string,
-    (request: IncomingMessage, response: ServerResponse) => Promise<void>
-  > = {
-    'GET /api/dingtalk-sim/state': async (_request, response) => sendJson(response, 200, state()),
-    'POST /api/dingtalk-sim/users': async (request, response) => {
-      const body = await readJsonObject(request)
-      await reply(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
-    },
-    'POST /api/dingtalk-sim/groups': async (request, response) => {
-      const body = await readJsonObject(request)
-      const members = Array.isArray(body.members) ? body.members.map(String) : []
-      const group = await addGroup(
-        stringField(body, 'name', 40).trim(),
-        stringField(body, 'owner'),
-        members,
-      )
-      await reply(response, 201, group)
-    },
-    'POST /api/dingtalk-sim/members': async (request, response) => {
-      const body = await readJsonObject(request)
-      const chatId = stringField(body, 'chatId')
-      const userId = stringField(body, 'userId')
-      if (body.remove === true) await local.removeMember(chatId, userId)
-      else await local.addMember(chatId, userId)
-      await reply(response, 200, state())
-    },
-    'POST /api/dingtalk-sim/demo': async (request, response) => {
-      await readJsonObject(request)
-      await reply(response, 200, await seedDemo())
-    },
-    // What the DingTalk client answers to `dd.getAuthCode` for the user signed in on a phone.
-    'POST /api/dingtalk-sim/auth-code': async (request, response) => {
-      const body = await readJsonObject(request)
-      const userId = stringField(body, 'userId')
-      const corpId = stringField(body, 'corpId')
-      if (!local.standIn.users(corpId).some((user) => user.userId === userId)) {
-        sendJson(response, 403, { error: 'NOT_IN_CORP', message: `${userId} is not in ${corpId}` })
-        return
-      }
-      sendJson(response, 200, { authCode: local.standIn.issueAuthCode(corpId, userId) })
-    },
+  const state: RouteHandler = async (_request, response) => sendJson(response, 200, simState())
+
+  const newUser: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    await reply(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
   }
+
+  const newGroup: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    const members = Array.isArray(body.members) ? body.members.map(String) : []
+    const group = await addGroup(
+      stringField(body, 'name', 40).trim(),
+      stringField(body, 'owner'),
+      members,
+    )
+    await reply(response, 201, group)
+  }
+
+  const changeMember: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    const chatId = stringField(body, 'chatId')
+    const userId = stringField(body, 'userId')
+    if (body.remove === true) await local.removeMember(chatId, userId)
+    else await local.addMember(chatId, userId)
+    await reply(response, 200, simState())
+  }
+
+  const demo: RouteHandler = async (request, response) => {
+    await readJsonObject(request)
+    await reply(response, 200, await seedDemo())
+  }
+
+  /** What the DingTalk client answers to `dd.getAuthCode` for the user signed in on a phone. */
+  const authCode: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    const userId = stringField(body, 'userId')
+    const corpId = stringField(body, 'corpId')
+    if (!local.standIn.users(corpId).some((user) => user.userId === userId)) {
+      sendJson(response, 403, { error: 'NOT_IN_CORP', message: `${userId} is not in ${corpId}` })
+      return
+    }
+    sendJson(response, 200, { authCode: local.standIn.issueAuthCode(corpId, userId) })
+  }
+
+  /**
+   * The API routes, for the server's router (local/server/routes.ts). The entry's paths take every
+   * method: the DingTalk entry answers a wrong one itself, as behind its HTTP trigger.
+   */
+  const routes: Route[] = [
+    ...Object.values(DINGTALK_PATHS).map(
+      (entryPath): Route => ({
+        method: ENTRY_METHODS,
+        path: `/api/dingtalk${entryPath}`,
+        handler: (request, response) => entry(request, response, entryPath),
+      }),
+    ),
+    { method: 'GET', path: '/api/dingtalk-sim/state', handler: state },
+    { method: 'POST', path: '/api/dingtalk-sim/users', handler: newUser },
+    { method: 'POST', path: '/api/dingtalk-sim/groups', handler: newGroup },
+    { method: 'POST', path: '/api/dingtalk-sim/members', handler: changeMember },
+    { method: 'POST', path: '/api/dingtalk-sim/demo', handler: demo },
+    { method: 'POST', path: '/api/dingtalk-sim/auth-code', handler: authCode },
+  ]
 
   return {
     seedDemo,
-    state,
-    /** Answers the request when it belongs to the DingTalk mode; false otherwise. */
+    state: simState,
+    routes,
+    /** Serves the DingTalk mode's pages and app files; false for any other path. */
     async handle(
       request: IncomingMessage,
       response: ServerResponse,
       path: string,
     ): Promise<boolean> {
       const method = request.method ?? 'GET'
-      const route = /^\/api\/dingtalk(\/login|\/leaderboard|\/group)$/.exec(path)
-      if (route) {
-        await entry(request, response, route[1]!)
-        return true
-      }
-      const sim = simRoutes[`${method} ${path}`]
-      if (sim) {
-        await sim(request, response)
-        return true
-      }
       if (method !== 'GET' && method !== 'HEAD') return false
       if (path === '/dingtalk' || path === '/dingtalk/') {
         return serveFile(request, response, SIMULATOR_DIR, 'index.html')

@@ -228,22 +228,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     runTimers().catch((error: unknown) => console.error('local server: timer run failed', error))
   }, TIMER_POLL_MS)
   timerLoop.unref()
-  const api = createApiRouter({
-    standIn,
-    appid,
-    backend,
-    files,
-    sessions,
-    durable: () => walSync.durable(),
-    seed,
-    clock: {
-      now: clock,
-      async advance(ms) {
-        clockOffset += Math.max(0, ms)
-        await runTimers()
-      },
-    },
-  })
   const dingtalk = await createDingTalkPreview({
     databasePath: layout.database,
     clock,
@@ -252,6 +236,25 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     snapshot: plan.dingtalk,
     durable: () => walSync.durable(),
   })
+  const api = createApiRouter(
+    {
+      standIn,
+      appid,
+      backend,
+      files,
+      sessions,
+      durable: () => walSync.durable(),
+      seed,
+      clock: {
+        now: clock,
+        async advance(ms) {
+          clockOffset += Math.max(0, ms)
+          await runTimers()
+        },
+      },
+    },
+    dingtalk.routes,
+  )
   let port = options.port ?? DEFAULT_PORT
   const simulatorToken = options.simulatorToken ?? randomBytes(24).toString('base64url')
   const appScripts = inlineScriptHashes(options.appDir)

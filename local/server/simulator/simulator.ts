@@ -13,13 +13,14 @@
  * No libraries on purpose (only the pure name rule it shares with the server); bundled with esbuild
  * when the server starts.
  */
-import {
-  HOST_MESSAGE,
-  type ShareTargetRequest,
-  type SimChat,
-  type SimLaunchOptions,
-  type SimOpenResult,
-  type SimState,
+import type { SharePayload } from '../../../src/core/share-payload'
+import { HOST_MESSAGE } from '../../host-protocol'
+import type {
+  ShareTargetRequest,
+  SimChat,
+  SimLaunchOptions,
+  SimOpenResult,
+  SimState,
 } from './api-types'
 import { checkSimName } from './names'
 
@@ -51,7 +52,7 @@ let currentChatId: string | null = null
 const phones = new Map<string, Phone>()
 let pendingShare: {
   openid: string
-  payload: { title: string; path: string }
+  payload: SharePayload
   ticket: boolean
 } | null = null
 
@@ -497,11 +498,7 @@ function phoneOf(source: MessageEventSource | null): Phone | null {
   return null
 }
 
-function openSharePicker(
-  openid: string,
-  payload: { title: string; path: string },
-  ticket: boolean,
-): void {
+function openSharePicker(openid: string, payload: SharePayload, ticket: boolean): void {
   pendingShare = { openid, payload, ticket }
   byId('share-title').textContent = `「${payload.title}」`
   const targets = byId('share-targets')
