@@ -44,6 +44,7 @@ import {
 import { openDingTalkStateStore } from '../server/state-db'
 import { serveFile } from '../server/static-files'
 import { createLocalDingTalk, LOCAL_DINGTALK } from './local-entry'
+import type { DingTalkSimGroup, DingTalkSimState } from './simulator/api-types'
 import type { DingTalkSnapshot } from './snapshot'
 import { createDingTalkStandIn } from './stand-in'
 
@@ -86,13 +87,6 @@ export interface DingTalkPreviewOptions {
   snapshot: DingTalkSnapshot | null
   /** Resolves once everything committed to the database so far is on disk (`WalSync`). */
   durable(): Promise<void>
-}
-
-interface SimGroup {
-  chatId: string
-  openConversationId: string
-  name: string
-  entryUrl: string
 }
 
 export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
@@ -138,7 +132,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
   }
 
   /** The simulator's groups: the local corp's, in the order they were created. */
-  const simGroups = (): SimGroup[] =>
+  const simGroups = (): DingTalkSimGroup[] =>
     local.standIn.groups(LOCAL_DINGTALK.corpId).map((group) => ({
       chatId: group.chatId,
       openConversationId: group.openConversationId,
@@ -146,14 +140,18 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       entryUrl: local.standIn.entryUrl(group.openConversationId, DINGTALK_APP_PREFIX)!,
     }))
 
-  const addGroup = async (name: string, owner: string, members: string[]): Promise<SimGroup> => {
+  const addGroup = async (
+    name: string,
+    owner: string,
+    members: string[],
+  ): Promise<DingTalkSimGroup> => {
     const ids = await local.createGroup(name, owner, members)
     // The cool app installed into the group: its app-bar entry opens this URL.
     const entryUrl = local.installCoolApp(ids.openConversationId, DINGTALK_APP_PREFIX)
     return { ...ids, name, entryUrl }
   }
 
-  const simState = () => ({
+  const simState = (): DingTalkSimState => ({
     corpId: LOCAL_DINGTALK.corpId,
     users: local.standIn.users(LOCAL_DINGTALK.corpId),
     groups: simGroups().map((group) => {
@@ -162,9 +160,9 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     }),
   })
 
-  let seeding: Promise<SimGroup> | null = null
+  let seeding: Promise<DingTalkSimGroup> | null = null
   /** One seed at a time: two presses of the button must not build two demo groups. */
-  const seedDemo = async (): Promise<SimGroup> => {
+  const seedDemo = async (): Promise<DingTalkSimGroup> => {
     while (seeding) await seeding.catch(() => undefined)
     seeding = seedDemoOnce()
     try {
@@ -175,7 +173,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
   }
 
   /** Twelve members; five of them open the group's entry and play a round. */
-  const seedDemoOnce = async (): Promise<SimGroup> => {
+  const seedDemoOnce = async (): Promise<DingTalkSimGroup> => {
     const existing = simGroups().find((group) => group.name === DEMO_DINGTALK_GROUP)
     if (existing) return existing
     // Demo members a seed cut short by a crash already created are used again.
