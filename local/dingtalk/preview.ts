@@ -32,6 +32,7 @@ import { openSqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
 import { ROUND_DURATION_MS } from '../../shared/contract'
 import { DINGTALK_PATHS } from '../../shared/dingtalk-contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
+import { oneAtATime } from '../one-at-a-time'
 import type { Route, RouteHandler, RouteMethod } from '../server/api-context'
 import {
   HttpError,
@@ -160,18 +161,6 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     }),
   })
 
-  let seeding: Promise<DingTalkSimGroup> | null = null
-  /** One seed at a time: two presses of the button must not build two demo groups. */
-  const seedDemo = async (): Promise<DingTalkSimGroup> => {
-    while (seeding) await seeding.catch(() => undefined)
-    seeding = seedDemoOnce()
-    try {
-      return await seeding
-    } finally {
-      seeding = null
-    }
-  }
-
   /** Twelve members; five of them open the group's entry and play a round. */
   const seedDemoOnce = async (): Promise<DingTalkSimGroup> => {
     const existing = simGroups().find((group) => group.name === DEMO_DINGTALK_GROUP)
@@ -221,6 +210,10 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     }
     return group
   }
+
+  /** One seed at a time: two presses of the button must not build two demo groups. */
+  const seeding = oneAtATime(seedDemoOnce)
+  const seedDemo = (): Promise<DingTalkSimGroup> => seeding.run()
 
   async function entry(request: IncomingMessage, response: ServerResponse, path: string) {
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
@@ -366,7 +359,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       return false
     },
     async close() {
-      while (seeding) await seeding.catch(() => undefined)
+      await seeding.idle()
       store.close()
       stateStore.close()
     },

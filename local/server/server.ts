@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 
 import { createDingTalkPreview, type DingTalkPreview } from '../dingtalk/preview'
+import { oneAtATime } from '../one-at-a-time'
 import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
 import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
 import { appWithoutSessionPage } from './app-without-session'
@@ -176,50 +177,39 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const files = createFileStorage(layout.files)
   const simulatorScript = await bundleSimulator()
 
-  let seeding: Promise<SeedResult> | null = null
-  const seed = async (): Promise<SeedResult> => {
-    // One seed at a time: two button presses must not build two demo groups.
-    while (seeding) await seeding.catch(() => undefined)
-    const run = (async () => {
-      const snapshot = standIn.toJSON()
-      const existing = Object.values(snapshot.chats).find(
-        (chat) => chat.kind === 'group' && chat.name === DEMO_GROUP_NAME,
-      )
-      if (existing) {
-        const card = Object.values(snapshot.cards).find((c) => c.chatId === existing.chatId)
-        const group = standIn.getGroup(existing.chatId, appid)
-        return {
-          chatId: existing.chatId,
-          opengid: group.opengid,
-          cardId: card?.cardId ?? '',
-          members: group.memberOpenids,
-        }
+  // One seed at a time: two button presses must not build two demo groups.
+  const seeding = oneAtATime(async (): Promise<SeedResult> => {
+    const existing = standIn
+      .chatView(appid)
+      .chats.find((chat) => chat.kind === 'group' && chat.name === DEMO_GROUP_NAME)
+    if (existing) {
+      const group = standIn.getGroup(existing.chatId, appid)
+      return {
+        chatId: existing.chatId,
+        opengid: group.opengid,
+        cardId: existing.cards[0]?.cardId ?? '',
+        members: group.memberOpenids,
       }
-      return seedDemoGroup({
-        standIn,
-        appid,
-        files,
-        now: clock(),
-        openSeedRuntime: () => {
-          let now = clock()
-          const seedBackend = openBackend(() => now)
-          return {
-            runtime: seedBackend.runtime,
-            setNow: (value) => {
-              now = value
-            },
-            close: () => seedBackend.close(),
-          }
-        },
-      })
-    })()
-    seeding = run
-    try {
-      return await run
-    } finally {
-      seeding = null
     }
-  }
+    return seedDemoGroup({
+      standIn,
+      appid,
+      files,
+      now: clock(),
+      openSeedRuntime: () => {
+        let now = clock()
+        const seedBackend = openBackend(() => now)
+        return {
+          runtime: seedBackend.runtime,
+          setNow: (value) => {
+            now = value
+          },
+          close: () => seedBackend.close(),
+        }
+      },
+    })
+  })
+  const seed = (): Promise<SeedResult> => seeding.run()
 
   const runTimers = async (): Promise<void> => {
     await backend.timers.tick()
@@ -397,7 +387,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           // Keep-alive connections of open phones would otherwise hold close() open.
           server.closeAllConnections()
         })
-        while (seeding) await seeding.catch(() => undefined)
+        await seeding.idle()
         walSync.close()
         backend.close()
         stateStore.close()
