@@ -68,6 +68,7 @@ const DEMO_NAMES = [
 ]
 /** The first five demo members play, with these scores; the other seven have not played yet. */
 const DEMO_SCORES = [88, 120, 64, 101, 45]
+/** The methods routed to the DingTalk entry, which answers all but POST with its own 405. */
 const ENTRY_METHODS: readonly RouteMethod[] = [
   'GET',
   'HEAD',
