@@ -1,7 +1,9 @@
 /**
- * What the H5 build and the local preview (simulator page, local server) agree on. It lives in
- * `src/core` because Taro's H5 build compiles only `src/`; the simulator, the local runtime and
- * the server import it from here, so neither side keeps a copy.
+ * What the H5 build and the local preview (simulator page, local server) agree on. It lives with
+ * the preview; the H5 build's edge modules (the `.h5.ts` files of `src/`) are the one part of the
+ * app allowed to import it (eslint.config.mjs), and Taro compiles it through `compile.include`
+ * (config/index.ts). The simulator, the local runtime and the server import it from here too, so
+ * neither side keeps a copy.
  */
 
 /** A CloudID crossing JSON (H5 → local server) as `{ $cloudID: id }`; see local/wechat/cloud-id.ts. */

@@ -11,6 +11,10 @@
  *                                     the simulator: corp users, groups created through the
  *                                     create-chat API with the cool app installed, free-login codes
  *
+ * The `/api/…` routes (`routes`) join the server's router (local/server/routes.ts), so they answer
+ * an unknown path and a wrong method as the WeChat side's do (404, 405); the pages and the app's
+ * files are served by `handle`.
+ *
  * The stand-in's corps, users, apps and groups live in the same SQLite file as the scores (table
  * `dingtalk_records`, see local/server/state-db.ts), each change committed before the call that
  * made it returns; every answer to a POST waits until what it wrote is on disk. The simulator's
@@ -28,6 +32,8 @@ import { openSqliteStore } from '../../cloudfunctions/adapters/sqlite-store'
 import { ROUND_DURATION_MS } from '../../shared/contract'
 import { DINGTALK_PATHS } from '../../shared/dingtalk-contract'
 import { evenTapTimeline } from '../../shared/tap-timeline'
+import { oneAtATime } from '../one-at-a-time'
+import type { Route, RouteHandler, RouteMethod } from '../server/api-context'
 import {
   HttpError,
   readBody,
@@ -39,6 +45,7 @@ import {
 import { openDingTalkStateStore } from '../server/state-db'
 import { serveFile } from '../server/static-files'
 import { createLocalDingTalk, LOCAL_DINGTALK } from './local-entry'
+import type { DingTalkSimGroup, DingTalkSimState } from './simulator/api-types'
 import type { DingTalkSnapshot } from './snapshot'
 import { createDingTalkStandIn } from './stand-in'
 
@@ -61,6 +68,16 @@ const DEMO_NAMES = [
 ]
 /** The first five demo members play, with these scores; the other seven have not played yet. */
 const DEMO_SCORES = [88, 120, 64, 101, 45]
+/** The methods routed to the DingTalk entry, which answers all but POST with its own 405. */
+const ENTRY_METHODS: readonly RouteMethod[] = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]
 
 export interface DingTalkPreviewOptions {
   databasePath: string
@@ -72,13 +89,6 @@ export interface DingTalkPreviewOptions {
   snapshot: DingTalkSnapshot | null
   /** Resolves once everything committed to the database so far is on disk (`WalSync`). */
   durable(): Promise<void>
-}
-
-interface SimGroup {
-  chatId: string
-  openConversationId: string
-  name: string
-  entryUrl: string
 }
 
 export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
@@ -124,7 +134,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
   }
 
   /** The simulator's groups: the local corp's, in the order they were created. */
-  const simGroups = (): SimGroup[] =>
+  const simGroups = (): DingTalkSimGroup[] =>
     local.standIn.groups(LOCAL_DINGTALK.corpId).map((group) => ({
       chatId: group.chatId,
       openConversationId: group.openConversationId,
@@ -132,14 +142,18 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       entryUrl: local.standIn.entryUrl(group.openConversationId, DINGTALK_APP_PREFIX)!,
     }))
 
-  const addGroup = async (name: string, owner: string, members: string[]): Promise<SimGroup> => {
+  const addGroup = async (
+    name: string,
+    owner: string,
+    members: string[],
+  ): Promise<DingTalkSimGroup> => {
     const ids = await local.createGroup(name, owner, members)
     // The cool app installed into the group: its app-bar entry opens this URL.
     const entryUrl = local.installCoolApp(ids.openConversationId, DINGTALK_APP_PREFIX)
     return { ...ids, name, entryUrl }
   }
 
-  const state = () => ({
+  const simState = (): DingTalkSimState => ({
     corpId: LOCAL_DINGTALK.corpId,
     users: local.standIn.users(LOCAL_DINGTALK.corpId),
     groups: simGroups().map((group) => {
@@ -148,20 +162,8 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     }),
   })
 
-  let seeding: Promise<SimGroup> | null = null
-  /** One seed at a time: two presses of the button must not build two demo groups. */
-  const seedDemo = async (): Promise<SimGroup> => {
-    while (seeding) await seeding.catch(() => undefined)
-    seeding = seedDemoOnce()
-    try {
-      return await seeding
-    } finally {
-      seeding = null
-    }
-  }
-
   /** Twelve members; five of them open the group's entry and play a round. */
-  const seedDemoOnce = async (): Promise<SimGroup> => {
+  const seedDemoOnce = async (): Promise<DingTalkSimGroup> => {
     const existing = simGroups().find((group) => group.name === DEMO_DINGTALK_GROUP)
     if (existing) return existing
     // Demo members a seed cut short by a crash already created are used again.
@@ -210,6 +212,10 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     return group
   }
 
+  /** One seed at a time: two presses of the button must not build two demo groups. */
+  const seeding = oneAtATime(seedDemoOnce)
+  const seedDemo = (): Promise<DingTalkSimGroup> => seeding.run()
+
   async function entry(request: IncomingMessage, response: ServerResponse, path: string) {
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
     if (type !== 'application/json') {
@@ -233,70 +239,81 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
     sendJson(response, status, body)
   }
 
-  const simRoutes: Record<
-    string,
-    (request: IncomingMessage, response: ServerResponse) => Promise<void>
-  > = {
-    'GET /api/dingtalk-sim/state': async (_request, response) => sendJson(response, 200, state()),
-    'POST /api/dingtalk-sim/users': async (request, response) => {
-      const body = await readJsonObject(request)
-      await reply(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
-    },
-    'POST /api/dingtalk-sim/groups': async (request, response) => {
-      const body = await readJsonObject(request)
-      const members = Array.isArray(body.members) ? body.members.map(String) : []
-      const group = await addGroup(
-        stringField(body, 'name', 40).trim(),
-        stringField(body, 'owner'),
-        members,
-      )
-      await reply(response, 201, group)
-    },
-    'POST /api/dingtalk-sim/members': async (request, response) => {
-      const body = await readJsonObject(request)
-      const chatId = stringField(body, 'chatId')
-      const userId = stringField(body, 'userId')
-      if (body.remove === true) await local.removeMember(chatId, userId)
-      else await local.addMember(chatId, userId)
-      await reply(response, 200, state())
-    },
-    'POST /api/dingtalk-sim/demo': async (request, response) => {
-      await readJsonObject(request)
-      await reply(response, 200, await seedDemo())
-    },
-    // What the DingTalk client answers to `dd.getAuthCode` for the user signed in on a phone.
-    'POST /api/dingtalk-sim/auth-code': async (request, response) => {
-      const body = await readJsonObject(request)
-      const userId = stringField(body, 'userId')
-      const corpId = stringField(body, 'corpId')
-      if (!local.standIn.users(corpId).some((user) => user.userId === userId)) {
-        sendJson(response, 403, { error: 'NOT_IN_CORP', message: `${userId} is not in ${corpId}` })
-        return
-      }
-      sendJson(response, 200, { authCode: local.standIn.issueAuthCode(corpId, userId) })
-    },
+  const state: RouteHandler = async (_request, response) => sendJson(response, 200, simState())
+
+  const newUser: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    await reply(response, 201, { userId: addUser(stringField(body, 'name', 40).trim()) })
   }
+
+  const newGroup: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    const members = Array.isArray(body.members) ? body.members.map(String) : []
+    const group = await addGroup(
+      stringField(body, 'name', 40).trim(),
+      stringField(body, 'owner'),
+      members,
+    )
+    await reply(response, 201, group)
+  }
+
+  const changeMember: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    const chatId = stringField(body, 'chatId')
+    const userId = stringField(body, 'userId')
+    if (body.remove === true) await local.removeMember(chatId, userId)
+    else await local.addMember(chatId, userId)
+    await reply(response, 200, simState())
+  }
+
+  const demo: RouteHandler = async (request, response) => {
+    await readJsonObject(request)
+    await reply(response, 200, await seedDemo())
+  }
+
+  /** What the DingTalk client answers to `dd.getAuthCode` for the user signed in on a phone. */
+  const authCode: RouteHandler = async (request, response) => {
+    const body = await readJsonObject(request)
+    const userId = stringField(body, 'userId')
+    const corpId = stringField(body, 'corpId')
+    if (!local.standIn.users(corpId).some((user) => user.userId === userId)) {
+      sendJson(response, 403, { error: 'NOT_IN_CORP', message: `${userId} is not in ${corpId}` })
+      return
+    }
+    sendJson(response, 200, { authCode: local.standIn.issueAuthCode(corpId, userId) })
+  }
+
+  /**
+   * The API routes, for the server's router (local/server/routes.ts). The entry's paths take every
+   * method: the DingTalk entry answers a wrong one itself, as behind its HTTP trigger.
+   */
+  const routes: Route[] = [
+    ...Object.values(DINGTALK_PATHS).map(
+      (entryPath): Route => ({
+        method: ENTRY_METHODS,
+        path: `/api/dingtalk${entryPath}`,
+        handler: (request, response) => entry(request, response, entryPath),
+      }),
+    ),
+    { method: 'GET', path: '/api/dingtalk-sim/state', handler: state },
+    { method: 'POST', path: '/api/dingtalk-sim/users', handler: newUser },
+    { method: 'POST', path: '/api/dingtalk-sim/groups', handler: newGroup },
+    { method: 'POST', path: '/api/dingtalk-sim/members', handler: changeMember },
+    { method: 'POST', path: '/api/dingtalk-sim/demo', handler: demo },
+    { method: 'POST', path: '/api/dingtalk-sim/auth-code', handler: authCode },
+  ]
 
   return {
     seedDemo,
-    state,
-    /** Answers the request when it belongs to the DingTalk mode; false otherwise. */
+    state: simState,
+    routes,
+    /** Serves the DingTalk mode's pages and app files; false for any other path. */
     async handle(
       request: IncomingMessage,
       response: ServerResponse,
       path: string,
     ): Promise<boolean> {
       const method = request.method ?? 'GET'
-      const route = /^\/api\/dingtalk(\/login|\/leaderboard|\/group)$/.exec(path)
-      if (route) {
-        await entry(request, response, route[1]!)
-        return true
-      }
-      const sim = simRoutes[`${method} ${path}`]
-      if (sim) {
-        await sim(request, response)
-        return true
-      }
       if (method !== 'GET' && method !== 'HEAD') return false
       if (path === '/dingtalk' || path === '/dingtalk/') {
         return serveFile(request, response, SIMULATOR_DIR, 'index.html')
@@ -343,7 +360,7 @@ export async function createDingTalkPreview(options: DingTalkPreviewOptions) {
       return false
     },
     async close() {
-      while (seeding) await seeding.catch(() => undefined)
+      await seeding.idle()
       store.close()
       stateStore.close()
     },

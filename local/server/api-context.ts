@@ -52,8 +52,11 @@ export type RouteHandler = (
   params: RouteParams,
 ) => Promise<void>
 
+/** The methods a route answers; the DingTalk entry takes every one, like its HTTP trigger. */
+export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
+
 export interface Route {
-  method: 'GET' | 'POST'
+  method: RouteMethod | readonly RouteMethod[]
   /** find-my-way's syntax: `/api/cloud/:name(^[A-Za-z0-9_-]{1,64}$)`. */
   path: string
   handler: RouteHandler

@@ -5,6 +5,7 @@
  *   phone-routes.ts      the H5 app: the cloud function, wx.login and the group APIs, uploads
  *   simulator-routes.ts  the chat page: members, groups, cards, launches, the demo group
  *   notice-routes.ts     subscribe messages, 服务通知 and the movable clock (issue 15)
+ *   local/dingtalk/preview.ts  the DingTalk mode: its HTTP entry and its simulator, passed in
  *
  * A path no route knows answers 404; a known path asked with another method, 405.
  */
@@ -13,21 +14,27 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import FindMyWay from 'find-my-way'
 
 import { StandInError } from '../wechat/stand-in'
-import { createApiContext, type RouteContext } from './api-context'
+import { createApiContext, type Route, type RouteContext, type RouteMethod } from './api-context'
 import { HttpError, sendJson } from './http-util'
 import { noticeRoutes } from './notice-routes'
 import { phoneRoutes } from './phone-routes'
 import { simulatorRoutes } from './simulator-routes'
 
-export type { PhoneSessions, RouteContext } from './api-context'
+export type { PhoneSessions, Route, RouteContext } from './api-context'
 
-export function createApiRouter(context: RouteContext) {
+/**
+ * `more`: routes of another module on the same server (the DingTalk mode's, local/dingtalk),
+ * answered by the same rules.
+ */
+export function createApiRouter(context: RouteContext, more: readonly Route[] = []) {
   const api = createApiContext(context)
   // Exact paths: no trailing-slash or letter-case variants, as before the router.
   const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true })
-  const routes = [...phoneRoutes(api), ...simulatorRoutes(api), ...noticeRoutes(api)]
-  for (const route of routes) router.on(route.method, route.path, route.handler)
-  const methods = [...new Set(routes.map((route) => route.method))]
+  const routes = [...phoneRoutes(api), ...simulatorRoutes(api), ...noticeRoutes(api), ...more]
+  const methodsOf = (route: Route): readonly RouteMethod[] =>
+    typeof route.method === 'string' ? [route.method] : route.method
+  for (const route of routes) router.on([...methodsOf(route)], route.path, route.handler)
+  const methods = [...new Set(routes.flatMap(methodsOf))]
 
   return {
     /** Answers an `/api/…` request; `path` is the URL's pathname. */

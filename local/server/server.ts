@@ -20,6 +20,7 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 
 import { createDingTalkPreview, type DingTalkPreview } from '../dingtalk/preview'
+import { oneAtATime } from '../one-at-a-time'
 import { createLocalBackend, type LocalBackend } from '../wechat/local-backend'
 import { createWeChatStandIn, type WeChatStandIn } from '../wechat/stand-in'
 import { appWithoutSessionPage } from './app-without-session'
@@ -176,50 +177,39 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const files = createFileStorage(layout.files)
   const simulatorScript = await bundleSimulator()
 
-  let seeding: Promise<SeedResult> | null = null
-  const seed = async (): Promise<SeedResult> => {
-    // One seed at a time: two button presses must not build two demo groups.
-    while (seeding) await seeding.catch(() => undefined)
-    const run = (async () => {
-      const snapshot = standIn.toJSON()
-      const existing = Object.values(snapshot.chats).find(
-        (chat) => chat.kind === 'group' && chat.name === DEMO_GROUP_NAME,
-      )
-      if (existing) {
-        const card = Object.values(snapshot.cards).find((c) => c.chatId === existing.chatId)
-        const group = standIn.getGroup(existing.chatId, appid)
-        return {
-          chatId: existing.chatId,
-          opengid: group.opengid,
-          cardId: card?.cardId ?? '',
-          members: group.memberOpenids,
-        }
+  // One seed at a time: two button presses must not build two demo groups.
+  const seeding = oneAtATime(async (): Promise<SeedResult> => {
+    const existing = standIn
+      .chatView(appid)
+      .chats.find((chat) => chat.kind === 'group' && chat.name === DEMO_GROUP_NAME)
+    if (existing) {
+      const group = standIn.getGroup(existing.chatId, appid)
+      return {
+        chatId: existing.chatId,
+        opengid: group.opengid,
+        cardId: existing.cards[0]?.cardId ?? '',
+        members: group.memberOpenids,
       }
-      return seedDemoGroup({
-        standIn,
-        appid,
-        files,
-        now: clock(),
-        openSeedRuntime: () => {
-          let now = clock()
-          const seedBackend = openBackend(() => now)
-          return {
-            runtime: seedBackend.runtime,
-            setNow: (value) => {
-              now = value
-            },
-            close: () => seedBackend.close(),
-          }
-        },
-      })
-    })()
-    seeding = run
-    try {
-      return await run
-    } finally {
-      seeding = null
     }
-  }
+    return seedDemoGroup({
+      standIn,
+      appid,
+      files,
+      now: clock(),
+      openSeedRuntime: () => {
+        let now = clock()
+        const seedBackend = openBackend(() => now)
+        return {
+          runtime: seedBackend.runtime,
+          setNow: (value) => {
+            now = value
+          },
+          close: () => seedBackend.close(),
+        }
+      },
+    })
+  })
+  const seed = (): Promise<SeedResult> => seeding.run()
 
   const runTimers = async (): Promise<void> => {
     await backend.timers.tick()
@@ -228,22 +218,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     runTimers().catch((error: unknown) => console.error('local server: timer run failed', error))
   }, TIMER_POLL_MS)
   timerLoop.unref()
-  const api = createApiRouter({
-    standIn,
-    appid,
-    backend,
-    files,
-    sessions,
-    durable: () => walSync.durable(),
-    seed,
-    clock: {
-      now: clock,
-      async advance(ms) {
-        clockOffset += Math.max(0, ms)
-        await runTimers()
-      },
-    },
-  })
   const dingtalk = await createDingTalkPreview({
     databasePath: layout.database,
     clock,
@@ -252,6 +226,25 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     snapshot: plan.dingtalk,
     durable: () => walSync.durable(),
   })
+  const api = createApiRouter(
+    {
+      standIn,
+      appid,
+      backend,
+      files,
+      sessions,
+      durable: () => walSync.durable(),
+      seed,
+      clock: {
+        now: clock,
+        async advance(ms) {
+          clockOffset += Math.max(0, ms)
+          await runTimers()
+        },
+      },
+    },
+    dingtalk.routes,
+  )
   let port = options.port ?? DEFAULT_PORT
   const simulatorToken = options.simulatorToken ?? randomBytes(24).toString('base64url')
   const appScripts = inlineScriptHashes(options.appDir)
@@ -394,7 +387,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           // Keep-alive connections of open phones would otherwise hold close() open.
           server.closeAllConnections()
         })
-        while (seeding) await seeding.catch(() => undefined)
+        await seeding.idle()
         walSync.close()
         backend.close()
         stateStore.close()

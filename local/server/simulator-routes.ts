@@ -14,14 +14,7 @@
 import { SCENE } from '../../shared/wechat-facts'
 import type { ApiContext, Route, RouteHandler } from './api-context'
 import { HttpError, optionalStringField, readJsonObject, sendJson, stringField } from './http-util'
-import type {
-  SimCard,
-  SimChat,
-  SimLaunchOptions,
-  SimMember,
-  SimOpenResult,
-  SimState,
-} from './simulator/api-types'
+import type { SimLaunchOptions, SimOpenResult, SimState } from './simulator/api-types'
 import { checkSimName, SIM_NAME_MAX_LENGTH } from './simulator/names'
 
 /** Where the app opens from the chat list's recent bar, without any card. */
@@ -29,41 +22,7 @@ const HOME_PAGE_PATH = 'pages/ranking/index'
 
 /** What the simulator page draws: this app's members, and the chats that have any of them. */
 function simState(api: ApiContext): SimState {
-  const { appid } = api
-  const snapshot = api.standIn.toJSON()
-  const accounts = Object.values(snapshot.accounts).filter((a) => a.appid === appid)
-  const openidOfPerson = new Map(accounts.map((a) => [a.userId, a.openid]))
-  const members: SimMember[] = accounts.map((a) => ({
-    openid: a.openid,
-    label: snapshot.persons[a.userId]?.label ?? a.openid.slice(0, 8),
-  }))
-  const cardsByChat = new Map<string, SimCard[]>()
-  for (const card of Object.values(snapshot.cards)) {
-    if (card.appid !== appid) continue
-    const list = cardsByChat.get(card.chatId) ?? []
-    list.push({
-      cardId: card.cardId,
-      fromOpenid: card.fromOpenid,
-      title: card.title,
-      path: card.path,
-      query: card.query,
-      withShareTicket: card.withShareTicket,
-      sharedAt: card.sharedAt,
-    })
-    cardsByChat.set(card.chatId, list)
-  }
-  const chats: SimChat[] = Object.values(snapshot.chats)
-    .map((chat) => ({
-      chatId: chat.chatId,
-      kind: chat.kind,
-      name: chat.name,
-      members: chat.members
-        .map((userId) => openidOfPerson.get(userId))
-        .filter((openid): openid is string => openid !== undefined),
-      cards: (cardsByChat.get(chat.chatId) ?? []).sort((a, b) => a.sharedAt - b.sharedAt),
-    }))
-    .filter((chat) => chat.members.length > 0)
-  return { version: api.version(), appid, members, chats }
+  return { version: api.version(), appid: api.appid, ...api.standIn.chatView(api.appid) }
 }
 
 /** A name as typed, empty included: the name rule answers for it in words (checkSimName). */

@@ -122,6 +122,30 @@ export class StateProblem extends Error {
   }
 }
 
+/** Refuses a format this code does not read, saying whether a newer version wrote it. */
+function checkFormat(state: string, format: string, reads: number): void {
+  if (format === String(reads)) return
+  throw new StateProblem(
+    Number(format) > reads
+      ? `${state} is format ${format}, written by a newer version of this code (this one reads ${reads})`
+      : `${state} is of an unknown format ${JSON.stringify(format)} (this code reads ${reads})`,
+  )
+}
+
+/** What `parse` makes of stored records; its own kind of error becomes a `StateProblem`. */
+function parseRecords<T>(
+  state: string,
+  damage: abstract new (message: string) => Error,
+  parse: () => T,
+): T {
+  try {
+    return parse()
+  } catch (error) {
+    if (error instanceof damage) throw new StateProblem(`${state} is damaged: ${error.message}`)
+    throw error
+  }
+}
+
 /**
  * Checks a whole preview state: the app is registered in the stand-in, the salt is usable and
  * every session belongs to one of the app's users. `serverName` is how the message refers to
@@ -187,13 +211,7 @@ export function readPreviewState(db: Db): StoredPreviewState | null {
 
   const format = meta.get('format')
   if (format === undefined) throw new StateProblem('the preview state has no format version')
-  if (format !== String(PREVIEW_FORMAT)) {
-    throw new StateProblem(
-      Number(format) > PREVIEW_FORMAT
-        ? `the preview state is format ${format}, written by a newer version of this code (this one reads ${PREVIEW_FORMAT})`
-        : `the preview state is of an unknown format ${JSON.stringify(format)} (this code reads ${PREVIEW_FORMAT})`,
-    )
-  }
+  checkFormat('the preview state', format, PREVIEW_FORMAT)
   const appid = meta.get('appid')
   const memberKeySalt = meta.get('memberKeySalt')
   if (appid === undefined) throw new StateProblem('the preview state has no app id')
@@ -208,15 +226,9 @@ export function readPreviewState(db: Db): StoredPreviewState | null {
       throw new StateProblem('the record of imported files is not JSON')
     }
   }
-  let standIn: StandInSnapshot
-  try {
-    standIn = snapshotFromRecords(records)
-  } catch (error) {
-    if (error instanceof SnapshotError) {
-      throw new StateProblem(`the WeChat stand-in's state is damaged: ${error.message}`)
-    }
-    throw error
-  }
+  const standIn = parseRecords("the WeChat stand-in's state", SnapshotError, () =>
+    snapshotFromRecords(records),
+  )
   const sessions = Object.fromEntries(sessionRows.map((row) => [row.token, row.openid]))
   const state = { appid, memberKeySalt, sessions, standIn, importedFiles }
   try {
@@ -410,22 +422,10 @@ export function readDingTalkState(db: Db): DingTalkSnapshot | null {
     if (records.length === 0) return null
     throw new StateProblem(`the DingTalk stand-in's state has no format version`)
   }
-  if (format !== String(DINGTALK_FORMAT)) {
-    throw new StateProblem(
-      Number(format) > DINGTALK_FORMAT
-        ? `the DingTalk stand-in's state is format ${format}, written by a newer version of this code (this one reads ${DINGTALK_FORMAT})`
-        : `the DingTalk stand-in's state is of an unknown format ${JSON.stringify(format)} (this code reads ${DINGTALK_FORMAT})`,
-    )
-  }
-  let snapshot: DingTalkSnapshot
-  try {
-    snapshot = dingTalkSnapshotFromRecords(records)
-  } catch (error) {
-    if (error instanceof DingTalkSnapshotError) {
-      throw new StateProblem(`the DingTalk stand-in's state is damaged: ${error.message}`)
-    }
-    throw error
-  }
+  checkFormat("the DingTalk stand-in's state", format, DINGTALK_FORMAT)
+  const snapshot = parseRecords("the DingTalk stand-in's state", DingTalkSnapshotError, () =>
+    dingTalkSnapshotFromRecords(records),
+  )
   if (Object.keys(snapshot.apps).length === 0) {
     throw new StateProblem(`the DingTalk stand-in's state has no app: its records are gone`)
   }

@@ -16,7 +16,7 @@
  *
  * This file is the composition root. The parts:
  * - the world model, one file per topic under world/ (accounts, login, groups, cards, open data,
- *   CloudIDs, subscribe messages, snapshots), plain functions over an explicit `World`;
+ *   CloudIDs, subscribe messages, snapshots, the chat view a client shows), plain functions over an explicit `World`;
  * - the open-API ports the functions use on top of it, in open-api.ts;
  * - fault injection (injected failures, the code2Session quota), in faults.ts.
  */
@@ -28,6 +28,7 @@ import { createLocalOpenApi } from './open-api'
 import type { StandInRecord } from './snapshot'
 import * as accounts from './world/accounts'
 import * as cards from './world/cards'
+import * as chatView from './world/chat-view'
 import * as cloudIds from './world/cloud-ids'
 import { createWorld } from './world/context'
 import * as groups from './world/groups'
@@ -40,6 +41,7 @@ import * as subscribe from './world/subscribe'
 export { CODE2SESSION_LIMIT_PER_MINUTE, type FaultableApi } from './faults'
 export type { UserInfo } from './world/accounts'
 export type { LaunchOptions, OpenCardOptions, ShareOptions, ShareTarget } from './world/cards'
+export type { ChatView, ChatViewCard, ChatViewChat, ChatViewMember } from './world/chat-view'
 export type { CloudIdResolution } from './world/cloud-ids'
 export { StandInError, type StandInErrorCode } from './world/errors'
 export type { ChatRef, GroupInfo } from './world/groups'
@@ -105,6 +107,8 @@ export interface WeChatStandIn {
   /** Long-press → forward an existing card into another chat; keeps its ticket setting. */
   forwardCard: Ops<typeof cards.forwardCard>
   openCard: Ops<typeof cards.openCard>
+  /** What a client shows of the app: its members, and the chats with any of them and its cards. */
+  chatView: Ops<typeof chatView.chatView>
 
   getGroupEnterInfo: Ops<typeof openData.getGroupEnterInfo>
   getShareInfo: Ops<typeof openData.getShareInfo>
@@ -164,6 +168,7 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
     shareCard: (...args) => cards.shareCard(world, ...args),
     forwardCard: (...args) => cards.forwardCard(world, ...args),
     openCard: (...args) => cards.openCard(world, ...args),
+    chatView: (...args) => chatView.chatView(world, ...args),
     getGroupEnterInfo: (...args) => openData.getGroupEnterInfo(world, ...args),
     getShareInfo: (...args) => openData.getShareInfo(world, ...args),
     failNext: (...args) => failNext(world, ...args),
@@ -178,5 +183,7 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
     listServiceNotices: (...args) => subscribe.listServiceNotices(world, ...args),
     openServiceNotice: (...args) => subscribe.openServiceNotice(world, ...args),
   }
-  return onChange ? commitEachCall(standIn, world, onChange, ['clock', 'toJSON']) : standIn
+  return onChange
+    ? commitEachCall(standIn, world, onChange, ['clock', 'toJSON', 'chatView'])
+    : standIn
 }

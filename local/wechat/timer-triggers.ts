@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { SHANGHAI_OFFSET_MS } from '../../shared/ranking-window'
+import { oneAtATime } from '../one-at-a-time'
 import type { LocalFunctionRuntime } from './function-runtime'
 
 export interface TimerTrigger {
@@ -127,7 +128,6 @@ export function createTimerDriver(options: {
 }): TimerDriver {
   const parsed = options.triggers.map((trigger) => ({ trigger, cron: parseCron(trigger.cron) }))
   let checkedUntil = Math.floor(options.clock() / MINUTE) * MINUTE
-  let running: Promise<Array<{ trigger: string; result: unknown }>> | null = null
 
   const due = (cron: ReturnType<typeof parseCron>, from: number, to: number): number | null => {
     let last: number | null = null
@@ -162,16 +162,7 @@ export function createTimerDriver(options: {
     return results
   }
 
-  return {
-    async tick() {
-      // One tick at a time: a scheduler run never overlaps the previous one.
-      while (running) await running.catch(() => undefined)
-      running = run()
-      try {
-        return await running
-      } finally {
-        running = null
-      }
-    },
-  }
+  // One tick at a time: a scheduler run never overlaps the previous one.
+  const ticks = oneAtATime(run)
+  return { tick: () => ticks.run() }
 }

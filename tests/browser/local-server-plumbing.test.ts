@@ -1,5 +1,5 @@
-// Seam: the local preview server's plumbing over HTTP (local/server): API routing (404 vs 405),
-// static files (folder confinement, types, caching), and the body limit.
+// Seam: the local preview server's plumbing over HTTP (local/server): API routing (404 vs 405,
+// the DingTalk mode's too), static files (folder confinement, types, caching), and the body limit.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -72,6 +72,40 @@ describe('API routing', () => {
         method === 'HEAD' ? {} : { error: 'NOT_FOUND', message: path },
       )
     }
+  })
+})
+
+describe('API routing in the DingTalk mode', () => {
+  it.each([
+    ['GET', '/api/dingtalk-sim/state', 200],
+    ['POST', '/api/dingtalk-sim/state', 405],
+    ['GET', '/api/dingtalk-sim/users', 405],
+    ['GET', '/api/dingtalk-sim/auth-code', 405],
+    ['GET', '/api/dingtalk-sim/state/', 404],
+    ['GET', '/api/dingtalk-sim/STATE', 404],
+    ['POST', '/api/dingtalk-sim/nothing', 404],
+    ['POST', '/api/dingtalk/nothing', 404],
+    ['POST', '/api/dingtalk/login/', 404],
+  ])('%s %s answers %i', async (method, path, status) => {
+    const answer = await raw(method, path, { ...sim(), 'content-type': 'application/json' })
+
+    expect(answer.status).toBe(status)
+    if (status !== 200)
+      expect(JSON.parse(answer.body)).toEqual({ error: 'NOT_FOUND', message: path })
+  })
+
+  it('leaves a wrong method on the DingTalk entry to the entry, as its HTTP trigger does', async () => {
+    const answer = await raw('GET', '/api/dingtalk/login', { 'content-type': 'application/json' })
+
+    expect(answer.status).toBe(405)
+    expect(JSON.parse(answer.body)).toEqual({ message: 'POST only' })
+  })
+
+  it('still asks for the simulator token before routing', async () => {
+    const answer = await raw('GET', '/api/dingtalk-sim/nothing')
+
+    expect(answer.status).toBe(401)
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'NO_SIMULATOR_TOKEN' })
   })
 })
 

@@ -4,55 +4,23 @@
  * tapping it opens the phone (an iframe of the H5 DingTalk build) at the entry URL the stand-in
  * filled ($CORPID$, $ENCCID$), signed in as you (`ddUser`, read by the injected `dd` JSAPI).
  *
- * Dependency-free on purpose; bundled with esbuild when the server starts.
+ * Dependency-free on purpose (it shares `byId` and `api` with the WeChat simulator, page-kit.ts);
+ * bundled with esbuild when the server starts.
  */
-interface DdUser {
-  userId: string
-  name: string
-}
-
-interface DdGroup {
-  chatId: string
-  openConversationId: string
-  name: string
-  entryUrl: string
-  owner: string | null
-  members: string[]
-}
-
-interface DdState {
-  corpId: string
-  users: DdUser[]
-  groups: DdGroup[]
-}
+import { api, byId } from '../../server/simulator/page-kit'
+import type { DingTalkSimGroup, DingTalkSimState, DingTalkSimStateGroup } from './api-types'
 
 const AS_STORAGE_KEY = 'sim:dd-as'
 
-let state: DdState = { corpId: '', users: [], groups: [] }
+let state: DingTalkSimState = { corpId: '', users: [], groups: [] }
 let me: string | null = window.localStorage.getItem(AS_STORAGE_KEY)
 let currentChatId: string | null = null
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id)
-  if (!element) throw new Error(`#${id} missing`)
-  return element as T
-}
 
 function nameOf(userId: string | null): string {
   return state.users.find((user) => user.userId === userId)?.name ?? userId ?? ''
 }
 
-async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  if (!response.ok) throw new Error(`${path}: ${response.status}`)
-  return (await response.json()) as T
-}
-
-function myGroups(): DdGroup[] {
+function myGroups(): DingTalkSimStateGroup[] {
   return state.groups.filter((group) => me !== null && group.members.includes(me))
 }
 
@@ -88,7 +56,7 @@ function render(): void {
 }
 
 async function refresh(): Promise<void> {
-  state = await api<DdState>('GET', '/api/dingtalk-sim/state')
+  state = await api<DingTalkSimState>('GET', '/api/dingtalk-sim/state')
   if (me === null || !state.users.some((user) => user.userId === me)) {
     me = state.users[0]?.userId ?? null
   }
@@ -120,7 +88,7 @@ function wire(): void {
   })
   byId('dd-seed-demo').addEventListener('click', () => {
     byId('dd-status').textContent = '正在创建示例钉钉群…'
-    void api<DdGroup>('POST', '/api/dingtalk-sim/demo', {})
+    void api<DingTalkSimGroup>('POST', '/api/dingtalk-sim/demo', {})
       .then(async (group) => {
         currentChatId = group.chatId
         await refresh()

@@ -1,38 +1,21 @@
 /**
- * The JSON the simulator page and the local server exchange (`/api/sim/*`), and the messages the
- * simulator and the H5 app post to each other. Types only: both sides import it.
+ * The JSON the simulator page and the local server exchange (`/api/sim/*`). Types only: both
+ * sides import it, and esbuild erases it from the page's bundle. The messages the simulator and
+ * the H5 app post to each other are in local/host-protocol.ts.
  */
+import type { ChatView } from '../../wechat/stand-in'
 
-export interface SimMember {
-  openid: string
-  label: string
-}
+// The stand-in's `chatView`, which the page draws as it is.
+export type {
+  ChatViewCard as SimCard,
+  ChatViewChat as SimChat,
+  ChatViewMember as SimMember,
+} from '../../wechat/stand-in'
 
-export interface SimCard {
-  cardId: string
-  fromOpenid: string
-  title: string | null
-  path: string
-  query: Record<string, string>
-  withShareTicket: boolean
-  sharedAt: number
-}
-
-export interface SimChat {
-  chatId: string
-  kind: 'group' | 'single'
-  /** Group name; null for single chats and unnamed groups. */
-  name: string | null
-  members: string[]
-  cards: SimCard[]
-}
-
-export interface SimState {
+export interface SimState extends ChatView {
   /** Changes whenever members, chats or cards change; the page re-renders only then. */
   version: number
   appid: string
-  members: SimMember[]
-  chats: SimChat[]
 }
 
 /** What the app receives on a (cold or hot) start; the stand-in's `openCard` shape. */
@@ -51,5 +34,3 @@ export interface SimOpenResult {
 }
 
 export type ShareTargetRequest = { chatId: string } | { singleChatWith: string }
-
-export { HOST_MESSAGE } from '../../host-protocol'

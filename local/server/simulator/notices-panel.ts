@@ -4,15 +4,8 @@
  * what the member's subscribe panel answers. Tapping a notice opens the app on the notice's page
  * with scene 1014, through the same delivery as a card.
  */
+import type { ServiceNotice } from '../../wechat/stand-in'
 import type { SimOpenResult } from './api-types'
-
-interface ServiceNotice {
-  id: string
-  templateId: string
-  page: string
-  data: Record<string, { value: string }>
-  sentAt: number
-}
 
 export interface NoticesPanelHost {
   api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>

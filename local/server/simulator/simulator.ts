@@ -10,26 +10,22 @@
  * Shares from inside the app arrive as `wechat:share` messages; the member picks a chat and the
  * card is posted there through the stand-in.
  *
- * No libraries on purpose (only the pure name rule it shares with the server); bundled with esbuild
- * when the server starts.
+ * No libraries on purpose (only the pure name rule it shares with the server, and page-kit.ts with
+ * the DingTalk simulator); bundled with esbuild when the server starts.
  */
-import {
-  HOST_MESSAGE,
-  type ShareTargetRequest,
-  type SimChat,
-  type SimLaunchOptions,
-  type SimOpenResult,
-  type SimState,
+import type { SharePayload } from '../../../src/core/share-payload'
+import { HOST_MESSAGE } from '../../host-protocol'
+import type { SeedResult } from '../seed'
+import type {
+  ShareTargetRequest,
+  SimChat,
+  SimLaunchOptions,
+  SimOpenResult,
+  SimState,
 } from './api-types'
 import { checkSimName } from './names'
-
-/** What POST /api/sim/seed answers (local/server/seed.ts SeedResult). */
-interface SimSeedResult {
-  chatId: string
-  cardId: string
-  members: string[]
-}
 import { mountNoticesPanel } from './notices-panel'
+import { api, byId } from './page-kit'
 
 interface Phone {
   openid: string
@@ -51,15 +47,9 @@ let currentChatId: string | null = null
 const phones = new Map<string, Phone>()
 let pendingShare: {
   openid: string
-  payload: { title: string; path: string }
+  payload: SharePayload
   ticket: boolean
 } | null = null
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id)
-  if (!element) throw new Error(`#${id} missing`)
-  return element as T
-}
 
 type Child = Node | string | null | undefined | false
 
@@ -94,17 +84,6 @@ function formMessage(id: string, text: string, kind: 'ok' | 'error'): void {
 
 function setStatus(text: string): void {
   byId('status').textContent = text
-}
-
-async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = (await response.json()) as T & { message?: string }
-  if (!response.ok) throw new Error(json.message ?? `${response.status}`)
-  return json
 }
 
 function labelOf(openid: string): string {
@@ -314,7 +293,7 @@ function welcomePanel(): HTMLElement {
 async function openDemoGroup(): Promise<void> {
   setStatus('正在打开示例群…')
   try {
-    const seeded = await api<SimSeedResult>('POST', '/api/sim/seed', {})
+    const seeded = await api<SeedResult>('POST', '/api/sim/seed', {})
     await refresh()
     chooseMe(seeded.members[0] ?? null)
     currentChatId = seeded.chatId
@@ -497,11 +476,7 @@ function phoneOf(source: MessageEventSource | null): Phone | null {
   return null
 }
 
-function openSharePicker(
-  openid: string,
-  payload: { title: string; path: string },
-  ticket: boolean,
-): void {
+function openSharePicker(openid: string, payload: SharePayload, ticket: boolean): void {
   pendingShare = { openid, payload, ticket }
   byId('share-title').textContent = `「${payload.title}」`
   const targets = byId('share-targets')
