@@ -102,7 +102,7 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
     ...(templates ? { noticeTemplates: templates } : {}),
   }
   // The app whose server config the scheduler has: the one registered in the stand-in.
-  const senderApp = () => options.appid ?? Object.keys(standIn.toJSON().apps)[0] ?? ''
+  const senderApp = () => options.appid ?? standIn.appIds()[0] ?? ''
   const scheduler = createSchedulerMain({
     store,
     messages: createLocalSubscribeMessageApi(standIn, senderApp),

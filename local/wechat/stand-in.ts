@@ -86,6 +86,7 @@ export interface WeChatStandIn {
   registerApp: Ops<typeof accounts.registerApp>
   /** The AppSecret, as the server's config would hold it; null for an unknown app. */
   appSecret: Ops<typeof accounts.appSecret>
+  appIds: Ops<typeof accounts.appIds>
   createUser: Ops<typeof accounts.createUser>
   getUser: Ops<typeof accounts.getUser>
   listUsers: Ops<typeof accounts.listUsers>
@@ -153,6 +154,7 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
     clock: world.clock,
     registerApp: (...args) => accounts.registerApp(world, ...args),
     appSecret: (...args) => accounts.appSecret(world, ...args),
+    appIds: (...args) => accounts.appIds(world, ...args),
     createUser: (...args) => accounts.createUser(world, ...args),
     getUser: (...args) => accounts.getUser(world, ...args),
     listUsers: (...args) => accounts.listUsers(world, ...args),
@@ -184,6 +186,6 @@ export function createWeChatStandIn(options: WeChatStandInOptions = {}): WeChatS
     openServiceNotice: (...args) => subscribe.openServiceNotice(world, ...args),
   }
   return onChange
-    ? commitEachCall(standIn, world, onChange, ['clock', 'toJSON', 'chatView'])
+    ? commitEachCall(standIn, world, onChange, ['clock', 'toJSON', 'chatView', 'appIds'])
     : standIn
 }

@@ -18,8 +18,11 @@ import Taro from '@tarojs/taro'
 import { type ActionName, isEnvelope } from '../../shared/contract'
 import {
   DINGTALK_PATHS,
+  type DingTalkCallBody,
   type DingTalkGroupClaim,
   type DingTalkGroupInfo,
+  type DingTalkLoginRequest,
+  type DingTalkRequestBody,
   type DingTalkSession,
 } from '../../shared/dingtalk-contract'
 import { ALLOW_SINGLE_CHAT_MIN_VERSION } from '../core/base-library'
@@ -94,7 +97,10 @@ function storedSession(now: number): DingTalkSession | null {
 async function signIn(corp: string): Promise<DingTalkSession | null> {
   const authCode = await requestAuthCode(corp)
   if (authCode === null) return null
-  const answer = await post<DingTalkSession>(DINGTALK_PATHS.login, { corpId: corp, authCode })
+  const answer = await post<DingTalkSession>(DINGTALK_PATHS.login, {
+    corpId: corp,
+    authCode,
+  } satisfies DingTalkLoginRequest)
   if (!answer.ok) return null
   session = answer.data
   return session
@@ -124,7 +130,7 @@ export async function readGroupInfo(groupId: string): Promise<DingTalkGroupInfo 
   const answer = await callEntry<DingTalkGroupInfo>(DINGTALK_PATHS.group, {
     groupId,
     ...(chatClaim ? { dingtalk: chatClaim } : {}),
-  })
+  } satisfies DingTalkRequestBody<'group'>)
   return answer.ok ? answer.data : null
 }
 
@@ -156,7 +162,11 @@ export const platformServices: PlatformServices = {
       return { ok: false, error: { code: 'NOT_A_GROUP', message: '请从钉钉群的应用入口打开' } }
     }
     chatClaim = claim.chatId === undefined ? null : claim
-    return callEntry(DINGTALK_PATHS.call, { action: 'enterGroup', period, dingtalk: claim })
+    return callEntry(DINGTALK_PATHS.call, {
+      action: 'enterGroup',
+      period,
+      dingtalk: claim,
+    } satisfies DingTalkCallBody<'enterGroup'>)
   },
 
   call(action: ActionName, input) {

@@ -53,6 +53,11 @@ export function registerApp(
   return { appid, secret }
 }
 
+/** The registered apps' ids, in the order they were registered. */
+export function appIds(world: World): string[] {
+  return Object.keys(world.state.apps)
+}
+
 /** The AppSecret, as the server's config would hold it; null for an unknown app. */
 export function appSecret(world: World, appid: string): string | null {
   return world.state.apps[appid]?.secret ?? null
