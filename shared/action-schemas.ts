@@ -32,7 +32,7 @@ import { normalizeDisplayName } from './display-name'
 
 /** Identifiers minted by WeChat (openid, opengid) and by this server: URL-safe base64 alphabet. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]+$/
-export const ID_HINT = 'letters, digits, - and _'
+const ID_HINT = 'letters, digits, - and _'
 export const GROUP_ID_MAX_LENGTH = 64
 /** Raw nickname cap before normalising, so a huge string is refused without scanning it. */
 const NICKNAME_RAW_MAX_LENGTH = 256

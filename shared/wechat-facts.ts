@@ -20,20 +20,24 @@ export const SCENE = {
   groupCardWithTicket: 1044,
 } as const
 
+/** The SDK codes of a CloudID that does not resolve, by name. */
+export const CLOUD_ID_SDK_ERROR = { invalid: -601005, expired: -601006, notOwned: -601007 } as const
+
 /**
  * wx-server-sdk's `ERR_CODE` for a CloudID that does not resolve. A client sees the code when its
  * `wx.cloud.callFunction` fails before the function runs; a function sees it from
  * `cloud.getOpenData`. `errMsg` is the SDK's description, `code` this contract's error code.
  */
 export const CLOUD_ID_SDK_ERRORS = {
-  [-601005]: { code: 'CLOUD_ID_INVALID', errMsg: 'invalid cloudID' },
-  [-601006]: { code: 'CLOUD_ID_EXPIRED', errMsg: 'cloudID expired' },
-  [-601007]: { code: 'CLOUD_ID_NOT_OWNED', errMsg: 'cloudID and calling user does not match' },
+  [CLOUD_ID_SDK_ERROR.invalid]: { code: 'CLOUD_ID_INVALID', errMsg: 'invalid cloudID' },
+  [CLOUD_ID_SDK_ERROR.expired]: { code: 'CLOUD_ID_EXPIRED', errMsg: 'cloudID expired' },
+  [CLOUD_ID_SDK_ERROR.notOwned]: {
+    code: 'CLOUD_ID_NOT_OWNED',
+    errMsg: 'cloudID and calling user does not match',
+  },
 } as const
 export type CloudIdSdkErrorCode = keyof typeof CLOUD_ID_SDK_ERRORS
 export type CloudIdFailure = (typeof CLOUD_ID_SDK_ERRORS)[CloudIdSdkErrorCode]['code']
-
-export const CLOUD_ID_SDK_ERROR = { invalid: -601005, expired: -601006, notOwned: -601007 } as const
 
 /** The CloudID error of an SDK code, or null for any other code. */
 export function cloudIdSdkError(

@@ -1,5 +1,6 @@
 import type { NoticeKind } from '../../shared/contract'
 import { NOTICE_PAGE } from '../../shared/contract'
+import { SHANGHAI_OFFSET_MS } from '../../shared/ranking-window'
 import { isBetterBest, type NoticePayload } from './store'
 
 /** Deterministic notice ids: the store keeps one record per id, so at most one send per id. */
@@ -37,7 +38,7 @@ function thing(text: string): string {
 
 /** Shanghai wall-clock `YYYY-MM-DD HH:mm`, the `time` keyword's format. */
 function shanghaiTime(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /**

@@ -10,8 +10,9 @@ function hasDotSegment(path: string): boolean {
 
 /**
  * Avatars are files this app stored: cloud file ids in production, or files served by the
- * local stand-in under a configured prefix (the action schema has checked type and length). Arbitrary URLs are refused so a profile cannot
- * point other members' devices at a tracking or hostile host.
+ * local stand-in under a configured prefix (the action schema has checked type and length).
+ * Arbitrary URLs are refused so a profile cannot point other members' devices at a tracking or
+ * hostile host.
  */
 export function parseAvatarUrl(
   value: string | null,

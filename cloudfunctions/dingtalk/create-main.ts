@@ -8,8 +8,7 @@
  * Locally, `npm start` and the tests call `createDingTalkMain` with SQLite and the stand-in.
  */
 import { type DingTalkDeps, type DingTalkRequest, handleDingTalk } from '../core/dingtalk-gateway'
-import type { WeChatOpenApi } from '../core/ports'
-import { lazyDeps } from '../leaderboard/lazy-deps'
+import { lazyDeps } from '../entry/lazy-deps'
 
 export interface HttpAccessEvent {
   path?: unknown
@@ -86,10 +85,4 @@ export function createDingTalkMain(deps: DingTalkDeps | (() => DingTalkDeps)): D
     const answer = await handleDingTalk(toDingTalkRequest(event ?? {}), resolved)
     return respond(answer.status, answer.body)
   }
-}
-
-/** WeChat open data never reaches this entry; the router's port is answered with refusals. */
-export const noWeChat: WeChatOpenApi = {
-  getOpenData: async () => ({ ok: false, reason: 'CLOUD_ID_INVALID' }),
-  code2Session: async () => ({ ok: false, errcode: -1, errmsg: 'not a WeChat entry' }),
 }

@@ -5,8 +5,8 @@ import { type CloudDatabase, createCloudbaseStore } from '../adapters/cloudbase-
 import { httpsFetch } from '../adapters/dingtalk-https'
 import { createDingTalkOpenApi } from '../adapters/dingtalk-open-api'
 import { createDingTalkCache, type DingTalkDeps } from '../core/dingtalk-gateway'
-import { noWeChat } from './create-main'
 import { loadDingTalkConfig } from './dingtalk-config'
+import { noWeChat } from './no-wechat'
 
 /** Reads the configuration next to the bundle (`dir`); throws when it is missing or weak. */
 export function createProductionDingTalkDeps(dir: string): DingTalkDeps {

@@ -10,7 +10,7 @@ import { fail } from '../../shared/contract'
 import type { ActionDeps } from '../core/deps'
 import type { CallerContext } from '../core/ports'
 import { handle } from '../core/router'
-import { lazyDeps } from './lazy-deps'
+import { lazyDeps } from '../entry/lazy-deps'
 
 export type LeaderboardMain = (
   event: unknown,
@@ -33,7 +33,7 @@ function callerFromContext(context: WXContext): CallerContext {
   }
 }
 
-/** Builds `main`. `deps` may be a factory, called on the first request (see lazy-deps.ts). */
+/** Builds `main`. `deps` may be a factory, called on the first request (see cloudfunctions/entry/lazy-deps.ts). */
 export function createMain(deps: ActionDeps | (() => ActionDeps)): LeaderboardMain {
   const resolve = lazyDeps(deps, 'leaderboard')
   return async function main(event: unknown) {

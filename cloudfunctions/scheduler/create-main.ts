@@ -21,7 +21,7 @@ import * as cloud from 'wx-server-sdk'
 import { type Envelope, fail, ok } from '../../shared/contract'
 import { deliverNotices, type DeliveryDeps, type DeliveryReport } from '../core/deliver-notices'
 import { type CloseReport, closeWeek, pruneOnce } from '../core/weekly-close'
-import { lazyDeps } from '../leaderboard/lazy-deps'
+import { lazyDeps } from '../entry/lazy-deps'
 
 export interface SchedulerDeps extends DeliveryDeps {
   /**

@@ -7,7 +7,8 @@ import type { ActionDeps } from '../../cloudfunctions/core/deps'
 import { createDingTalkCache, type DingTalkDeps } from '../../cloudfunctions/core/dingtalk-gateway'
 import type { Clock } from '../../cloudfunctions/core/ports'
 import type { LeaderboardStore } from '../../cloudfunctions/core/store'
-import { createDingTalkMain, noWeChat } from '../../cloudfunctions/dingtalk/create-main'
+import { createDingTalkMain } from '../../cloudfunctions/dingtalk/create-main'
+import { noWeChat } from '../../cloudfunctions/dingtalk/no-wechat'
 import { createDingTalkStandIn, type DingTalkStandIn } from './stand-in'
 
 /** The local corp and app; the secrets are local-only values, not credentials. */

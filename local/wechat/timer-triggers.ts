@@ -2,8 +2,8 @@
  * Timer triggers for the local function runtime: each function's `config.json` `triggers`
  * (CloudBase allows one per function: `{ name, type: 'timer', config: <7-field cron> }`) run on
  * the local server's clock, which a developer can move. Fields: second minute hour day month
- * weekday year, evaluated in UTC+8 like CloudBase's (see cloudfunctions/scheduler/index.ts for
- * the sources). Weekday 0 is Sunday as docs.cloudbase.net states (some copies of the guide say
+ * weekday year, evaluated in UTC+8 like CloudBase's (see cloudfunctions/scheduler/create-main.ts
+ * for the sources). Weekday 0 is Sunday as docs.cloudbase.net states (some copies of the guide say
  * Monday; names such as MON avoid the question).
  *
  * When the clock jumps (a developer moves it by a day), the runs in between are coalesced into

@@ -4,6 +4,7 @@
  * what the member's subscribe panel answers. Tapping a notice opens the app on the notice's page
  * with scene 1014, through the same delivery as a card.
  */
+import { SHANGHAI_OFFSET_MS } from '../../../shared/ranking-window'
 import type { ServiceNotice } from '../../wechat/stand-in'
 import type { SimOpenResult } from './api-types'
 
@@ -19,7 +20,7 @@ export interface NoticesPanelHost {
 const POLL_MS = 1000
 
 function shanghaiTime(ms: number): string {
-  const t = new Date(ms + 8 * 3_600_000)
+  const t = new Date(ms + SHANGHAI_OFFSET_MS)
   const weekday = '日一二三四五六'[t.getUTCDay()]
   return `${t.toISOString().slice(0, 16).replace('T', ' ')} 周${weekday}`
 }

@@ -19,7 +19,7 @@ export interface GroupInfo {
 }
 
 /** A chat by its id or by one of its opengids. */
-export function requireChat(world: World, chat: ChatRef): ChatRecord {
+function requireChat(world: World, chat: ChatRef): ChatRecord {
   const id = typeof chat === 'string' ? chat : chat.chatId
   const { chats } = world.state
   const found = chats[id] ?? chats[world.opengidIndex.get(id)?.chatId ?? '']

@@ -1,7 +1,8 @@
 /**
  * Deps given as a value or as a factory. A factory runs on the first request (and again after it
  * threw), so a configuration error becomes an INTERNAL answer plus a log line on that request,
- * not a crash at cold start. Shared by the three entries' `create-main.ts`.
+ * not a crash at cold start. Shared by the three entries' `create-main.ts`; `cloudfunctions/entry/`
+ * holds what the entries share (it is bundled into each, and has no function of its own).
  */
 export function lazyDeps<D extends object>(
   deps: D | (() => D),
