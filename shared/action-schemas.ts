@@ -211,8 +211,16 @@ export type GroupSource =
  * the server gets the session_key through code2Session and decrypts). A CloudID sent as a plain
  * string (not replaced by the runtime) is refused as CLOUD_ID_INVALID.
  */
+type CloudIdRequest = v.InferInput<typeof byCloudId>
+type LegacyRequest = v.InferInput<typeof byLegacy>
+/** The other source's fields, absent: the input type says "exactly one source" as the check does. */
+type Without<T, K extends keyof T> = { [P in K]?: null | undefined }
+
 const enterGroup = v.pipe(
-  v.custom<v.InferInput<typeof byCloudId> | v.InferInput<typeof byLegacy>>(
+  v.custom<
+    | (CloudIdRequest & Without<LegacyRequest, (typeof LEGACY_KEYS)[number]>)
+    | (LegacyRequest & Without<CloudIdRequest, 'groupInfo'>)
+  >(
     (input) => groupSourceProblem(input) === null,
     (issue) => groupSourceProblem(issue.input) ?? '',
   ),

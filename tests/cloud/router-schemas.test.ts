@@ -33,6 +33,11 @@ const everyInputIsInferred: Equal<
 > = true
 // @ts-expect-error A CloudID sent as a plain string is refused by the server, so the type says so.
 const stringCloudId: ActionInput<'enterGroup'> = { groupInfo: 'cid_1' }
+// @ts-expect-error Exactly one group source: the server refuses a CloudID with legacy data.
+const bothSources: ActionInput<'enterGroup'> = {
+  groupInfo: { cloudID: 'cid_1' },
+  encryptedData: 'e',
+}
 
 const RUNS_PER_ACTION = 400
 
@@ -147,6 +152,7 @@ describe('the router parses every input with its action schema', () => {
       true,
     ])
     expect(v.is(ACTION_SCHEMAS.enterGroup, stringCloudId)).toBe(false)
+    expect(v.is(ACTION_SCHEMAS.enterGroup, bothSources)).toBe(false)
   })
 
   it.each(ACTIONS)(
