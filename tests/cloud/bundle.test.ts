@@ -1,10 +1,8 @@
 // Seam: the deployable bundle (npm run build:cloud) loaded by plain Node, as CloudBase loads it.
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
-const ROOT = resolve(__dirname, '../..')
+import { ROOT, runProbe, useBuiltFunctions } from './support/function-bundles'
 
 /**
  * Runs in a fresh Node process: loads the bundle like the platform and calls main both ways.
@@ -40,22 +38,10 @@ process.env.WX_APPID = 'wxbundletest'
 `
 
 describe('bundled leaderboard function', () => {
-  let outDir: string
-
-  beforeAll(() => {
-    outDir = mkdtempSync(join(tmpdir(), 'lb-bundle-'))
-    const built = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'scripts/build-cloudfunctions.ts'), '--out', outDir],
-      { cwd: ROOT, encoding: 'utf8' },
-    )
-    if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`)
-  }, 60_000)
-
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+  const { outDir } = useBuiltFunctions('lb-bundle-')
 
   it('ships index.js with its package.json (wx-server-sdk pinned) and config.json', () => {
-    const dir = join(outDir, 'leaderboard')
+    const dir = join(outDir(), 'leaderboard')
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
 
     expect(pkg).toMatchObject({ main: 'index.js', dependencies: { 'wx-server-sdk': '4.0.2' } })
@@ -66,7 +52,7 @@ describe('bundled leaderboard function', () => {
   })
 
   it('inlines shared code but never the local-only better-sqlite3 or mingo', () => {
-    const code = readFileSync(join(outDir, 'leaderboard/index.js'), 'utf8')
+    const code = readFileSync(join(outDir(), 'leaderboard/index.js'), 'utf8')
 
     expect(code).not.toMatch(/better-sqlite3|mingo/)
     expect(code).toContain('require("wx-server-sdk")')
@@ -75,14 +61,8 @@ describe('bundled leaderboard function', () => {
 
   it('loads in plain Node, exports main, and answers with envelopes', () => {
     const guard = join(ROOT, 'local/wechat/offline-sdk-guard.ts')
-    const bundle = join(outDir, 'leaderboard/index.js')
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', PROBE, bundle, guard], {
-      encoding: 'utf8',
-      // wx-server-sdk is external: resolve it from the project, as the function's own
-      // node_modules would provide it on the platform.
-      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
-      timeout: 60_000,
-    })
+    const bundle = join(outDir(), 'leaderboard/index.js')
+    const run = runProbe(PROBE, [bundle, guard], { tsx: true })
 
     expect(run.status).toBe(0)
     const report = JSON.parse(run.stdout)
@@ -93,7 +73,7 @@ describe('bundled leaderboard function', () => {
   }, 60_000)
 
   it('ships the scheduler with its timer trigger and the subscribeMessage.send permission', () => {
-    const dir = join(outDir, 'scheduler')
+    const dir = join(outDir(), 'scheduler')
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
       permissions: { openapi: ['subscribeMessage.send'] },
       triggers: [{ name: 'everyMinute', type: 'timer', config: '0 * * * * * *' }],
@@ -109,11 +89,7 @@ describe('bundled leaderboard function', () => {
         process.stdout.write(JSON.stringify({ fromClient, unconfigured }))
         process.exit(0)
       })()`
-    const run = spawnSync(process.execPath, ['-e', probe, join(dir, 'index.js')], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
-      timeout: 60_000,
-    })
+    const run = runProbe(probe, [join(dir, 'index.js')])
 
     expect(run.status).toBe(0)
     const report = JSON.parse(run.stdout)

@@ -1,10 +1,8 @@
 // Seam: the deployable DingTalk bundle (npm run build:cloud → dingtalk/index.js) loaded by plain Node, called with CloudBase HTTP access events.
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
-const ROOT = resolve(__dirname, '../..')
+import { runProbe, useBuiltFunctions } from './support/function-bundles'
 
 const PROBE = `
 const bundle = require(process.argv[1])
@@ -29,34 +27,18 @@ const event = (path, body) => ({ path, httpMethod: 'POST', headers: {}, body, is
 `
 
 describe('bundled DingTalk entry', () => {
-  let outDir: string
-
-  beforeAll(() => {
-    outDir = mkdtempSync(join(tmpdir(), 'dd-bundle-'))
-    const built = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'scripts/build-cloudfunctions.ts'), '--out', outDir],
-      { cwd: ROOT, encoding: 'utf8' },
-    )
-    if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`)
-  }, 60_000)
-
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+  const { outDir } = useBuiltFunctions('dd-bundle-')
 
   it('ships without local-only code, with wx-server-sdk pinned', () => {
-    const code = readFileSync(join(outDir, 'dingtalk/index.js'), 'utf8')
+    const code = readFileSync(join(outDir(), 'dingtalk/index.js'), 'utf8')
     expect(code).not.toMatch(/better-sqlite3|mingo|local\/dingtalk/)
     expect(code).toContain('require("wx-server-sdk")')
-    const pkg = JSON.parse(readFileSync(join(outDir, 'dingtalk/package.json'), 'utf8'))
+    const pkg = JSON.parse(readFileSync(join(outDir(), 'dingtalk/package.json'), 'utf8'))
     expect(pkg.dependencies).toEqual({ 'wx-server-sdk': '4.0.2' })
   })
 
   it('answers HTTP access events with typed envelopes, never a crash', () => {
-    const run = spawnSync(process.execPath, ['-e', PROBE, join(outDir, 'dingtalk/index.js')], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
-      timeout: 60_000,
-    })
+    const run = runProbe(PROBE, [join(outDir(), 'dingtalk/index.js')])
     expect(run.status).toBe(0)
     const report = JSON.parse(run.stdout)
     const code = (answer: { statusCode: number; body: string }) =>
